@@ -1,0 +1,1 @@
+"""Thin faust agents: read state, call one core function, send, write state back."""

@@ -1,0 +1,241 @@
+"""Build the faust App from settings, with its topics, tables, agents and web views.
+
+Nothing here runs at import: ``create_app(settings)`` returns a fresh App, so tests
+and the CLI build as many as they need, each with its own metrics registry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+from prometheus_client import CollectorRegistry
+
+from worker.core.dedup import DedupConfig
+from worker.core.events import EventConfig
+from worker.core.pipeline import Correlator
+from worker.metrics import Metrics, create_metrics
+from worker.settings import Settings
+from worker.topics import MAX_MESSAGE_BYTES
+
+
+@dataclass
+class Topics:
+    articles: faust.TopicT
+    dlq: faust.TopicT
+    enriched: faust.TopicT
+    by_event: faust.TopicT
+    updates: faust.TopicT
+    contradictions: faust.TopicT
+
+    @classmethod
+    def create(cls, app: faust.App, s: Settings) -> Topics:
+        def topic(name: str, partitions: int) -> faust.TopicT:
+            # raw bytes both ways: decoding and validation are ours (bad input -> DLQ),
+            # and outputs are orjson-encoded by us.
+            return app.topic(
+                name,
+                partitions=partitions,
+                key_type=bytes,
+                value_type=bytes,
+                key_serializer="raw",
+                value_serializer="raw",
+                replicas=s.replication_factor,
+            )
+
+        return cls(
+            articles=topic(s.topic_articles, s.input_partitions),
+            dlq=topic(s.topic_dlq, s.input_partitions),
+            enriched=topic(s.topic_enriched, 1),
+            by_event=topic(s.topic_by_event, s.event_partitions),
+            updates=topic(s.topic_updates, s.event_partitions),
+            contradictions=topic(s.topic_contradictions, s.event_partitions),
+        )
+
+
+@dataclass
+class Tables:
+    # Global stage (one partition): article id -> {h, e, s}; article id -> fingerprint
+    # record; event id -> event summary.  Event summaries and fingerprints feed derived
+    # in-memory indexes that are rebuilt from these tables after recovery.
+    articles: faust.Table
+    fingerprints: faust.Table
+    events: faust.Table
+    # Per-event stage, keyed by event id: slots, values, sources, contradictions.
+    event_claims: faust.Table
+
+    @classmethod
+    def create(cls, app: faust.App, s: Settings) -> Tables:
+        def table(name: str, partitions: int) -> faust.Table:
+            return app.Table(
+                name,
+                partitions=partitions,
+                key_type=str,
+                key_serializer="json",
+                value_serializer="json",
+                default=None,
+            )
+
+        return cls(
+            articles=table("articles", 1),
+            fingerprints=table("fingerprints", 1),
+            events=table("events", 1),
+            event_claims=table("event_claims", s.event_partitions),
+        )
+
+
+@dataclass
+class Runtime:
+    """Everything the agents share. One per App; no module-level state."""
+
+    app: faust.App
+    settings: Settings
+    topics: Topics
+    tables: Tables
+    metrics: Metrics
+    dedup_config: DedupConfig = field(default_factory=DedupConfig)
+    event_config: EventConfig = field(default_factory=EventConfig)
+    correlator: Correlator | None = None
+    rebuild_needed: bool = True
+
+    def get_correlator(self) -> Correlator:
+        """The global stage's core, rebuilt from the tables after every rebalance."""
+        if self.correlator is None:
+            self.correlator = Correlator(
+                self.tables.articles,
+                self.tables.fingerprints,
+                self.tables.events,
+                self.dedup_config,
+                self.event_config,
+            )
+            self.rebuild_needed = False
+        elif self.rebuild_needed:
+            self.correlator.rebuild()
+            self.rebuild_needed = False
+        return self.correlator
+
+    async def drain(self) -> None:
+        """Wait until every produced record, changelog writes included, is acknowledged.
+
+        faust's own pre-commit flush gives up on its buffer after 0.1 s per message, so
+        an offset can be committed before the table write behind it reached the broker.
+        Draining here, before the event is acknowledged, closes that gap.
+        """
+        producer = self.app.producer
+        while producer.buffer.size:
+            await producer.buffer.flush()
+        await producer.flush()
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _credentials(s: Settings) -> Any:
+    if s.security_protocol == "PLAINTEXT":
+        return None
+    context = None
+    if s.security_protocol in {"SSL", "SASL_SSL"}:
+        context = ssl.create_default_context(cafile=s.ssl_cafile or None)
+        if s.ssl_certfile:
+            context.load_cert_chain(s.ssl_certfile, s.ssl_keyfile or None)
+    if s.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=s.sasl_username,
+            password=s.sasl_password,
+            ssl_context=context,
+            mechanism=s.sasl_mechanism,
+        )
+    return faust.SSLCredentials(context)
+
+
+def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=settings.broker,
+        broker_credentials=_credentials(settings),
+        store=settings.store,
+        datadir=str(settings.data_path),
+        web_enabled=True,
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_in_thread=False,
+        topic_partitions=settings.event_partitions,
+        topic_replication_factor=settings.replication_factor,
+        topic_allow_declare=True,
+        broker_session_timeout=settings.session_timeout_s,
+        broker_rebalance_timeout=settings.rebalance_timeout_s,
+        broker_heartbeat_interval=settings.heartbeat_interval_s,
+        broker_commit_interval=settings.commit_interval_s,
+        broker_max_poll_interval=300.0,
+        consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=MAX_MESSAGE_BYTES,
+        producer_max_request_size=MAX_MESSAGE_BYTES,
+        producer_acks=-1,
+        table_standby_replicas=1,
+        processing_guarantee="at_least_once",
+        stream_wait_empty=True,
+        autodiscover=False,
+    )
+    metrics = create_metrics(registry)
+    runtime = Runtime(
+        app=app,
+        settings=settings,
+        topics=Topics.create(app, settings),
+        tables=Tables.create(app, settings),
+        metrics=metrics,
+    )
+    app.crosscheck = runtime  # type: ignore[attr-defined]
+
+    from worker.agents import correlate, ingest, reconcile
+    from worker import web
+
+    ingest.register(runtime)
+    correlate.register(runtime)
+    reconcile.register(runtime)
+    web.register(runtime)
+
+    @app.on_partitions_assigned.connect  # type: ignore[misc]
+    async def _on_assigned(app: faust.App, assigned: Any, **_: Any) -> None:
+        runtime.rebuild_needed = True
+        metrics.rebalances.inc()
+
+    @app.on_rebalance_start.connect  # type: ignore[misc]
+    async def _on_rebalance_start(app: faust.App, **_: Any) -> None:
+        metrics.recovery_in_progress.set(1)
+
+    @app.on_rebalance_complete.connect  # type: ignore[misc]
+    async def _on_rebalance_complete(app: faust.App, **_: Any) -> None:
+        metrics.recovery_in_progress.set(0)
+
+    @app.timer(interval=5.0)
+    async def _lag() -> None:
+        await _report_lag(runtime)
+
+    return app
+
+
+async def _report_lag(runtime: Runtime) -> None:
+    """crosscheck_consumer_lag from end offsets and committed offsets of owned input partitions."""
+    consumer = runtime.app.consumer
+    try:
+        assignment = [tp for tp in consumer.assignment() if tp.topic == runtime.settings.topic_articles]
+        if not assignment:
+            return
+        ends = await consumer.highwaters(*assignment) if hasattr(consumer, "highwaters") else {}
+        for tp in assignment:
+            committed = consumer._committed_offset.get(tp)
+            end = ends.get(tp)
+            if end is None:
+                continue
+            lag = max(0, int(end) - int(committed or 0))
+            runtime.metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(lag)
+    except (asyncio.CancelledError, KeyboardInterrupt):
+        raise
+    except Exception:  # lag is advisory; never let it take the worker down
+        return

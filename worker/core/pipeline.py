@@ -1,0 +1,319 @@
+"""The three stages as pure steps over explicit state, shared by both drivers.
+
+* ``ingest(article) -> Enriched``: stateless and CPU-heavy (language, fingerprint,
+  event features, claims).  Runs in parallel, keyed by article id.
+* ``Correlator.process(enriched) -> (outputs, routed)``: the global view (dedup and
+  event assignment) over the ``articles``/``fingerprints``/``events`` stores.  Runs on
+  one partition, in arrival order.
+* ``reconcile(state, routed)`` (``worker/core/reconcile.py``): per-event claims.
+
+The faust agents in ``worker/agents/`` and ``crosscheck replay`` (``Pipeline`` below)
+call exactly these functions; only the stores differ (faust Tables vs dicts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import py3langid
+
+from worker.core.claims import extract_claims
+from worker.core.dedup import DedupConfig, DedupIndex, DedupVerdict, Fingerprint, fingerprint
+from worker.core.events import EventConfig, EventFeatures, EventIndex, event_features
+from worker.core.model import Article, Claim
+from worker.core.overlay import Overlay
+from worker.core.reconcile import Output, Routed, reconcile, update
+
+#: Languages claims are extracted from.  Others are grouped by entities and terms only.
+CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
+#: How much text language identification reads: plenty for a confident guess, and it
+#: keeps the cost flat for huge articles.
+LANGID_CHARS = 2000
+#: Expiry runs every N articles (by arrival order, so replay and Kafka agree).
+EXPIRE_EVERY = 32
+SEQ_KEY = "__seq__"
+
+StageTimer = Callable[[str], contextlib.AbstractContextManager[Any]]
+
+
+def _no_timer(_stage: str) -> contextlib.AbstractContextManager[Any]:
+    return contextlib.nullcontext()
+
+
+def detect_language(article: Article) -> str:
+    if article.language:
+        return article.language.split("-")[0].split("_")[0].lower()
+    lang, _score = py3langid.classify(article.text[:LANGID_CHARS])
+    return str(lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Enriched:
+    """What ingest sends to the global stage (no full text: it is not needed there)."""
+
+    article_id: str
+    source: str
+    published_at: str | None
+    language: str
+    fingerprint: Fingerprint
+    features: EventFeatures
+    claims: tuple[Claim, ...]
+
+    @property
+    def content_hash(self) -> str:
+        return self.fingerprint.content_hash
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "source": self.source,
+            "published_at": self.published_at,
+            "language": self.language,
+            "fingerprint": self.fingerprint.to_json(),
+            "features": self.features.to_json(),
+            "claims": [c.to_json() for c in self.claims],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Enriched:
+        return cls(
+            article_id=data["article_id"],
+            source=data["source"],
+            published_at=data.get("published_at"),
+            language=data["language"],
+            fingerprint=Fingerprint.from_json(data["fingerprint"]),
+            features=EventFeatures.from_json(data["features"]),
+            claims=tuple(Claim.from_json(c) for c in data["claims"]),
+        )
+
+
+def ingest(article: Article, timer: StageTimer = _no_timer) -> Enriched:
+    with timer("normalize"):
+        language = detect_language(article)
+    with timer("fingerprint"):
+        fp = fingerprint(article)
+    with timer("features"):
+        features = event_features(article)
+    with timer("extract"):
+        claims = tuple(extract_claims(article)) if language in CLAIM_LANGUAGES else ()
+    return Enriched(
+        article_id=article.id,
+        source=article.source_key,
+        published_at=article.published_at,
+        language=language,
+        fingerprint=fp,
+        features=features,
+        claims=claims,
+    )
+
+
+def _epoch(iso: str | None) -> float | None:
+    if not iso:
+        return None
+    from datetime import datetime
+
+    try:
+        dt = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if dt.tzinfo is None:
+        return None
+    return dt.timestamp()
+
+
+@dataclass
+class CorrelateResult:
+    outputs: list[Output] = field(default_factory=list)
+    routed: list[Routed] = field(default_factory=list)
+
+
+class Correlator:
+    """Dedup + event assignment over three stores (faust Tables or dicts).
+
+    All writes go through ``Overlay`` buffers; ``commit()`` applies them.  The agent
+    commits only after the article's outputs were acknowledged by the broker.
+    """
+
+    def __init__(
+        self,
+        articles: MutableMapping[str, Any],
+        fingerprints: MutableMapping[str, Any],
+        events: MutableMapping[str, Any],
+        dedup_config: DedupConfig | None = None,
+        event_config: EventConfig | None = None,
+    ) -> None:
+        self._articles = Overlay(articles)
+        self._fingerprints = Overlay(fingerprints)
+        self._events = Overlay(events)
+        self.dedup = DedupIndex(self._fingerprints, dedup_config or DedupConfig())
+        self.events = EventIndex(self._events, event_config or EventConfig())
+
+    def rebuild(self) -> None:
+        """Drop uncommitted writes and rebuild derived caches from the stores."""
+        for overlay in (self._articles, self._fingerprints, self._events):
+            overlay.discard()
+        self.dedup.rebuild()
+        self.events.rebuild()
+
+    def commit(self) -> int:
+        return sum(o.commit() for o in (self._articles, self._fingerprints, self._events))
+
+    def process(self, enriched: Enriched) -> CorrelateResult:
+        result = CorrelateResult()
+        aid = enriched.article_id
+        known = self._articles.get(aid)
+        if known is not None and known.get("h") == enriched.content_hash:
+            return result  # already applied (redelivery after a crash): nothing more to do
+        seq = int(self._articles.get(SEQ_KEY, 0)) + 1
+        self._articles[SEQ_KEY] = seq
+        time = _epoch(enriched.published_at)
+
+        if known is not None and known.get("e"):
+            event_id = known["e"]
+            result.outputs.append(
+                update(
+                    "article_revised",
+                    event_id,
+                    ["article_revised", aid, enriched.content_hash],
+                    event_id=event_id,
+                    article_id=aid,
+                )
+            )
+            result.routed.append(self._routed("revision", event_id, enriched, seq))
+            self._articles[aid] = {"h": enriched.content_hash, "e": event_id, "s": seq}
+        else:
+            verdict = self.dedup.check(aid, enriched.fingerprint)
+            if verdict is not None:
+                self._duplicate(result, enriched, verdict, seq, time)
+            else:
+                self.dedup.add(aid, enriched.fingerprint, seq, time)
+                assignment = self.events.assign(aid, enriched.features, seq)
+                event_id = assignment.event_id
+                if assignment.created:
+                    result.outputs.append(
+                        update(
+                            "event_created",
+                            event_id,
+                            [event_id],
+                            event_id=event_id,
+                            article_id=aid,
+                        )
+                    )
+                for merged in assignment.merged:
+                    result.outputs.append(
+                        update(
+                            "event_merged",
+                            event_id,
+                            [event_id, merged],
+                            event_id=event_id,
+                            merged_event_id=merged,
+                        )
+                    )
+                result.outputs.append(
+                    update(
+                        "article_assigned",
+                        event_id,
+                        [aid, event_id],
+                        event_id=event_id,
+                        article_id=aid,
+                        score=round(float(assignment.score), 4),
+                    )
+                )
+                result.routed.append(self._routed("article", event_id, enriched, seq))
+                self._articles[aid] = {"h": enriched.content_hash, "e": event_id, "s": seq}
+
+        if seq % EXPIRE_EVERY == 0:
+            self._expire(result, seq, time)
+        return result
+
+    def _duplicate(
+        self, result: CorrelateResult, enriched: Enriched, verdict: DedupVerdict, seq: int, time: float | None
+    ) -> None:
+        aid = enriched.article_id
+        parent = self._articles.get(verdict.duplicate_of) or {}
+        event_id = parent.get("e") or ""
+        self.dedup.add(aid, enriched.fingerprint, seq, time, parent=verdict.duplicate_of)
+        result.outputs.append(
+            update(
+                "duplicate",
+                event_id or aid,
+                ["duplicate", aid, verdict.duplicate_of],
+                article_id=aid,
+                duplicate_of=verdict.duplicate_of,
+                method=verdict.method,
+                similarity=round(float(verdict.similarity), 4),
+                **({"event_id": event_id} if event_id else {}),
+            )
+        )
+        if event_id and enriched.claims:
+            routed = self._routed("duplicate", event_id, enriched, seq)
+            result.routed.append(
+                Routed(**{**_routed_fields(routed), "duplicate_of": verdict.duplicate_of})
+            )
+        self._articles[aid] = {"h": enriched.content_hash, "e": "", "d": verdict.duplicate_of, "s": seq}
+
+    def _expire(self, result: CorrelateResult, seq: int, time: float | None) -> None:
+        for aid in self.dedup.expire(seq, time):
+            if aid in self._articles:
+                del self._articles[aid]
+        for event_id in self.events.expire(seq, time):
+            result.outputs.append(update("event_expired", event_id, [event_id, seq], event_id=event_id))
+            result.routed.append(Routed(op="expire", event_id=event_id, seq=seq))
+
+    @staticmethod
+    def _routed(op: str, event_id: str, enriched: Enriched, seq: int) -> Routed:
+        return Routed(
+            op=op,
+            event_id=event_id,
+            article_id=enriched.article_id,
+            source=enriched.source,
+            published_at=enriched.published_at,
+            content_hash=enriched.content_hash,
+            claims=enriched.claims,
+            seq=seq,
+        )
+
+
+def _routed_fields(routed: Routed) -> dict[str, Any]:
+    return {name: getattr(routed, name) for name in Routed.__slots__}
+
+
+@dataclass
+class Pipeline:
+    """The offline driver: all three stages in one process with dict state (``replay``)."""
+
+    dedup_config: DedupConfig | None = None
+    event_config: EventConfig | None = None
+    timer: StageTimer = _no_timer
+    articles: dict[str, Any] = field(default_factory=dict)
+    fingerprints: dict[str, Any] = field(default_factory=dict)
+    events: dict[str, Any] = field(default_factory=dict)
+    event_claims: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.correlator = Correlator(
+            self.articles, self.fingerprints, self.events, self.dedup_config, self.event_config
+        )
+
+    def process(self, article: Article) -> list[Output]:
+        enriched = ingest(article, self.timer)
+        with self.timer("correlate"):
+            result = self.correlator.process(enriched)
+            self.correlator.commit()
+        outputs = list(result.outputs)
+        with self.timer("reconcile"):
+            for routed in result.routed:
+                state, more = reconcile(self.event_claims.get(routed.event_id), routed)
+                if state is None:
+                    self.event_claims.pop(routed.event_id, None)
+                else:
+                    self.event_claims[routed.event_id] = state
+                outputs.extend(more)
+        return outputs
+
+    def run(self, articles: Iterable[Article]) -> Iterator[Output]:
+        for article in articles:
+            yield from self.process(article)

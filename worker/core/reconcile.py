@@ -1,0 +1,523 @@
+"""Per-event reconciliation: compare each new claim with what other sources said.
+
+State is one JSON-able dict per event (the ``event_claims`` table value)::
+
+    {"articles": {article_id: {"h": content hash, "src": source, "pub": published_at}},
+     "slots": {slot: [claim record, ...]},          # claim record: see ``_record``
+     "contradictions": {contradiction_id: {"slot", "a": [claim ids], "b": [claim ids],
+                                           "status": "open" | "resolved"}}}
+
+``reconcile`` is a pure function ``(state, message) -> (new state, outputs)``: it
+never mutates the state it is given, so the agent can send the outputs, wait for
+the broker's acknowledgement, and only then write the new state back.  A crash in
+between re-runs the same message on the old state and yields the same ids.
+
+Rules, per new claim ``c`` in slot ``s`` (relations come from ``claims.relate``):
+
+* the slot is new                                        -> ``claim_added``
+* ``c`` equals a value from another independent source    -> ``claim_corroborated``
+* ``c`` is compatible and more specific than a value      -> ``claim_refined``
+* ``c`` conflicts with values, but it is a later report of an evolving figure
+  (a toll that only grows) or revises a value called preliminary -> ``claim_superseded``
+  (and an open contradiction on the old value is ``contradiction_resolved``)
+* ``c`` conflicts with every claim of one side of an open contradiction and with
+  none of the other side                                   -> it joins that side:
+  ``contradiction_extended`` when its source is new to the side
+* other conflicts open a new ``contradiction``: side A is ``c``, side B the
+  conflicting claims (split into mutually compatible groups, one contradiction each).
+  Claims compatible with both sides are not listed.
+
+The contradiction id hashes (event id, slot, the two sides' normalised values),
+never claim ids, so the same disagreement has the same id wherever it is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from worker.core import claims as claimlib
+from worker.core.ids import stable_id
+from worker.core.model import Claim
+
+SCHEMA_VERSION = 1
+
+#: Predicates whose figures grow as a story develops (a later, larger count revises
+#: an earlier one rather than contradicting it).
+EVOLVING_PREDICATE_WORDS: tuple[str, ...] = (
+    "killed",
+    "dead",
+    "death",
+    "toll",
+    "injured",
+    "wounded",
+    "missing",
+    "arrested",
+    "evacuated",
+    "displaced",
+    "affected",
+)
+PRELIMINARY_HEDGES: frozenset[str] = frozenset({"preliminary", "initial", "early", "provisional", "unconfirmed"})
+
+#: Confidence model (documented in docs/architecture.md): a contradiction's
+#: confidence is BASE scaled by the weakest side's strongest claim weight.
+BASE_CONFIDENCE = 0.95
+HEDGE_PENALTY = 0.25
+SOCIAL_PENALTY = 0.35
+SPEAKER_PENALTY = 0.05
+SELF_PENALTY = 0.2
+MAX_CLAIMS_PER_SLOT = 64
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One record for a downstream topic (``updates`` or ``contradictions``)."""
+
+    topic: str
+    key: str
+    value: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """What the global stage sends to the per-event stage (keyed by event id)."""
+
+    op: str  # "article" | "revision" | "duplicate" | "expire"
+    event_id: str
+    article_id: str = ""
+    source: str = ""
+    published_at: str | None = None
+    content_hash: str = ""
+    claims: tuple[Claim, ...] = ()
+    duplicate_of: str | None = None
+    seq: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "op": self.op,
+            "event_id": self.event_id,
+            "article_id": self.article_id,
+            "source": self.source,
+            "published_at": self.published_at,
+            "content_hash": self.content_hash,
+            "claims": [c.to_json() for c in self.claims],
+            "duplicate_of": self.duplicate_of,
+            "seq": self.seq,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Routed:
+        return cls(
+            op=data["op"],
+            event_id=data["event_id"],
+            article_id=data.get("article_id", ""),
+            source=data.get("source", ""),
+            published_at=data.get("published_at"),
+            content_hash=data.get("content_hash", ""),
+            claims=tuple(Claim.from_json(c) for c in data.get("claims") or ()),
+            duplicate_of=data.get("duplicate_of"),
+            seq=int(data.get("seq", 0)),
+        )
+
+
+def update(type_: str, key: str, id_parts: Sequence[object], **fields: Any) -> Output:
+    """An ``updates`` record with a deterministic id over ``type_`` and ``id_parts``."""
+    value = {"schema_version": SCHEMA_VERSION, "id": stable_id("upd", type_, *id_parts), "type": type_}
+    value.update(fields)
+    return Output("updates", key, value)
+
+
+def empty_state() -> dict[str, Any]:
+    return {"articles": {}, "slots": {}, "contradictions": {}}
+
+
+@dataclass
+class _Work:
+    """Mutable scratch for one reconcile call (a private copy of the event state)."""
+
+    event_id: str
+    articles: dict[str, Any]
+    slots: dict[str, list[dict[str, Any]]]
+    contradictions: dict[str, dict[str, Any]]
+    outputs: list[Output] = field(default_factory=list)
+    touched_slots: set[str] = field(default_factory=set)
+
+    def state(self) -> dict[str, Any]:
+        return {"articles": self.articles, "slots": self.slots, "contradictions": self.contradictions}
+
+
+def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+    """Apply one routed article to one event's state. Pure: ``state`` is not modified."""
+    if msg.op == "expire":
+        return None, []
+    base = state or empty_state()
+    work = _Work(
+        event_id=msg.event_id,
+        articles=dict(base["articles"]),
+        # slot lists are copied lazily (on first write) in _slot_for_write
+        slots=dict(base["slots"]),
+        contradictions=dict(base["contradictions"]),
+    )
+    if msg.op == "duplicate":
+        _corrections(work, msg)
+        return work.state(), work.outputs
+    previous = work.articles.get(msg.article_id)
+    if previous is not None and previous.get("h") == msg.content_hash:
+        return dict(base), []  # already applied: at-least-once redelivery is a no-op
+    if previous is not None:
+        _remove_article_claims(work, msg.article_id)
+    work.articles[msg.article_id] = {"h": msg.content_hash, "src": msg.source, "pub": msg.published_at}
+    seen: set[tuple[str, str]] = set()
+    for claim in msg.claims:
+        rec = _record(msg, claim)
+        dedupe_key = (claim.slot, rec["id"])
+        if dedupe_key in seen:
+            continue
+        seen.add(dedupe_key)
+        _add_claim(work, rec)
+    return work.state(), work.outputs
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _record(msg: Routed, claim: Claim) -> dict[str, Any]:
+    """A claim as stored in the event state and as published in records."""
+    return {
+        "id": stable_id("cl", msg.article_id, claim.slot, claim.span[0], claim.span[1]),
+        "article_id": msg.article_id,
+        "source": msg.source,
+        "published_at": msg.published_at,
+        "claim": claim.to_json(),
+    }
+
+
+def _claim(rec: Mapping[str, Any]) -> Claim:
+    return Claim.from_json(rec["claim"])
+
+
+def _public(rec: Mapping[str, Any], side: str | None = None) -> dict[str, Any]:
+    """The published shape of a claim (``schemas/claim.schema.json``)."""
+    c = rec["claim"]
+    out: dict[str, Any] = {
+        "article_id": rec["article_id"],
+        "source": rec["source"],
+        "text": c["sentence"],
+        "value": c["value"],
+        "raw": c["raw"],
+        "span": c["span"],
+        "kind": c["kind"],
+        "subject": c["subject"],
+        "predicate": c["predicate"],
+        "attribution": c["attribution"],
+        "hedges": c["hedges"],
+    }
+    if rec.get("published_at"):
+        out["published_at"] = rec["published_at"]
+    if side is not None:
+        out["side"] = side
+    return out
+
+
+def _slot_for_write(work: _Work, slot: str) -> list[dict[str, Any]]:
+    if slot not in work.touched_slots:
+        work.slots[slot] = list(work.slots.get(slot, ()))
+        work.touched_slots.add(slot)
+    return work.slots[slot]
+
+
+def _remove_article_claims(work: _Work, article_id: str) -> None:
+    for slot in sorted(work.slots):
+        if any(r["article_id"] == article_id for r in work.slots[slot]):
+            kept = [r for r in work.slots[slot] if r["article_id"] != article_id]
+            work.slots[slot] = kept
+            work.touched_slots.add(slot)
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
+    claim = _claim(rec)
+    slot = claim.slot
+    existing = list(work.slots.get(slot, ()))
+    by_id = {r["id"]: r for r in existing}
+    relations = [(r, claimlib.relate(_claim(r), claim)) for r in existing]
+    conflicts = [r for r, rel in relations if rel == "conflict"]
+
+    superseded = [r for r in conflicts if _supersedes(r, rec)]
+    if superseded:
+        for old in superseded:
+            work.outputs.append(
+                update(
+                    "claim_superseded",
+                    work.event_id,
+                    [work.event_id, slot, old["id"], rec["id"]],
+                    event_id=work.event_id,
+                    slot=slot,
+                    claims=[_public(old), _public(rec)],
+                    summary=f"{rec['source']} revises {claimlib.describe(_claim(old))} "
+                    f"to {claimlib.describe(claim)}",
+                )
+            )
+            _resolve_contradictions_of(work, old, rec)
+        conflicts = [r for r in conflicts if r not in superseded]
+
+    covered: set[str] = set()
+    for cid in sorted(work.contradictions):
+        k = work.contradictions[cid]
+        if k["status"] != "open" or k["slot"] != slot:
+            continue
+        side_a = [by_id[i] for i in k["a"] if i in by_id]
+        side_b = [by_id[i] for i in k["b"] if i in by_id]
+        if not side_a or not side_b:
+            continue
+        join = _side_to_join(claim, side_a, side_b)
+        if join is None:
+            continue
+        joined, opposite = (side_a, side_b) if join == "a" else (side_b, side_a)
+        covered.update(r["id"] for r in opposite)
+        new_source = rec["source"] not in {r["source"] for r in joined}
+        work.contradictions[cid] = {**k, join: [*k[join], rec["id"]]}
+        if new_source:
+            work.outputs.append(
+                update(
+                    "contradiction_extended",
+                    work.event_id,
+                    [cid, rec["id"]],
+                    event_id=work.event_id,
+                    contradiction_id=cid,
+                    source=rec["source"],
+                    slot=slot,
+                    claims=[_public(rec, join)],
+                )
+            )
+
+    remaining = [r for r in conflicts if r["id"] not in covered]
+    for group in _compatible_groups(remaining):
+        _open_contradiction(work, slot, rec, group)
+
+    if not conflicts and not superseded:
+        if not existing:
+            work.outputs.append(
+                update(
+                    "claim_added",
+                    work.event_id,
+                    [work.event_id, rec["id"]],
+                    event_id=work.event_id,
+                    slot=slot,
+                    claims=[_public(rec)],
+                )
+            )
+        else:
+            same = [r for r, rel in relations if rel == "same" and r["source"] != rec["source"]]
+            refined = [r for r, rel in relations if rel == "refines"]
+            if same and rec["source"] not in {r["source"] for r, rel in relations if rel == "same"}:
+                work.outputs.append(
+                    update(
+                        "claim_corroborated",
+                        work.event_id,
+                        [work.event_id, rec["id"]],
+                        event_id=work.event_id,
+                        slot=slot,
+                        claims=[_public(same[0]), _public(rec)],
+                    )
+                )
+            elif refined:
+                work.outputs.append(
+                    update(
+                        "claim_refined",
+                        work.event_id,
+                        [work.event_id, rec["id"]],
+                        event_id=work.event_id,
+                        slot=slot,
+                        claims=[_public(refined[0]), _public(rec)],
+                    )
+                )
+
+    stored = _slot_for_write(work, slot)
+    if len(stored) < MAX_CLAIMS_PER_SLOT:
+        stored.append(rec)
+
+
+def _side_to_join(claim: Claim, side_a: list[dict[str, Any]], side_b: list[dict[str, Any]]) -> str | None:
+    rel_a = [claimlib.relate(_claim(r), claim) for r in side_a]
+    rel_b = [claimlib.relate(_claim(r), claim) for r in side_b]
+    if all(r == "conflict" for r in rel_b) and not any(r == "conflict" for r in rel_a):
+        return "a"
+    if all(r == "conflict" for r in rel_a) and not any(r == "conflict" for r in rel_b):
+        return "b"
+    return None
+
+
+def _compatible_groups(recs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Split claims into groups whose members do not conflict with each other (greedy, in order)."""
+    groups: list[list[dict[str, Any]]] = []
+    for rec in recs:
+        c = _claim(rec)
+        for group in groups:
+            if all(claimlib.relate(_claim(g), c) != "conflict" for g in group):
+                group.append(rec)
+                break
+        else:
+            groups.append([rec])
+    return groups
+
+
+def _supersedes(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """A later report revising a preliminary value, or a grown evolving figure."""
+    old_pub, new_pub = old.get("published_at"), new.get("published_at")
+    if not old_pub or not new_pub or not new_pub > old_pub:
+        return False  # "later" needs both dates; arrival order alone is not evidence
+    old_claim = old["claim"]
+    if PRELIMINARY_HEDGES.intersection(old_claim.get("hedges") or ()):
+        return True
+    predicate = str(old_claim.get("predicate", "")).lower()
+    if old_claim.get("kind") == "quantity" and any(w in predicate for w in EVOLVING_PREDICATE_WORDS):
+        return _low(new["claim"]["value"]) >= _low(old_claim["value"])
+    return False
+
+
+def _low(value: Mapping[str, Any]) -> float:
+    lo = value.get("lo")
+    return float(lo) if isinstance(lo, int | float) else float("-inf")
+
+
+def _resolve_contradictions_of(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    for cid in sorted(work.contradictions):
+        k = work.contradictions[cid]
+        if k["status"] == "open" and old["id"] in (*k["a"], *k["b"]):
+            work.contradictions[cid] = {**k, "status": "resolved", "resolved_by": new["id"]}
+            work.outputs.append(
+                update(
+                    "contradiction_resolved",
+                    work.event_id,
+                    [cid, new["id"]],
+                    event_id=work.event_id,
+                    contradiction_id=cid,
+                    resolved_by=f"supersession by {new['article_id']}",
+                    claims=[_public(old), _public(new)],
+                )
+            )
+
+
+def _value_key(recs: Sequence[Mapping[str, Any]]) -> list[str]:
+    return sorted({claimlib.describe(_claim(r)) for r in recs})
+
+
+def _weight(rec: Mapping[str, Any]) -> float:
+    c = rec["claim"]
+    w = 1.0
+    if c.get("hedges"):
+        w -= HEDGE_PENALTY
+    kind = (c.get("attribution") or {}).get("kind")
+    if kind == "social":
+        w -= SOCIAL_PENALTY
+    elif kind == "speaker":
+        w -= SPEAKER_PENALTY
+    return max(w, 0.1)
+
+
+def confidence(side_a: Sequence[Mapping[str, Any]], side_b: Sequence[Mapping[str, Any]], self_: bool) -> float:
+    strength = min(max(_weight(r) for r in side_a), max(_weight(r) for r in side_b))
+    value = BASE_CONFIDENCE * strength * (1 - SELF_PENALTY if self_ else 1.0)
+    return round(value, 3)
+
+
+def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: list[dict[str, Any]]) -> None:
+    key_a, key_b = _value_key([rec]), _value_key(others)
+    first, second = sorted([key_a, key_b])
+    cid = stable_id("ctr", work.event_id, slot, first, second)
+    if cid in work.contradictions:
+        return
+    self_ = {rec["source"]} == {r["source"] for r in others}
+    work.contradictions[cid] = {
+        "slot": slot,
+        "a": [rec["id"]],
+        "b": [r["id"] for r in others],
+        "status": "open",
+    }
+    claim = _claim(rec)
+    other = _claim(others[0])
+    explanation = (
+        f"{rec['source']} says {_subject_phrase(claim)} was {claimlib.describe(claim)} "
+        f"(\u201c{claim.raw}\u201d), but {_sources(others)} "
+        f"{'says' if len({r['source'] for r in others}) == 1 else 'say'} {claimlib.describe(other)} "
+        f"(\u201c{other.raw}\u201d)"
+        + (" \u2014 the same source contradicts itself." if self_ else ".")
+    )
+    value: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "id": cid,
+        "type": "contradiction",
+        "event_id": work.event_id,
+        "kind": claim.kind,
+        "claim_kind": claim.kind,
+        "subject": claim.subject,
+        "predicate": claim.predicate,
+        "slot": slot,
+        "rule": claimlib.RULES.get(claim.kind, "incompatible values"),
+        "claims": [_public(rec, "a"), *(_public(r, "b") for r in others)],
+        "explanation": explanation,
+        "confidence": confidence([rec], others, self_),
+        "self_contradiction": self_,
+    }
+    work.outputs.append(Output("contradictions", work.event_id, value))
+
+
+def _subject_phrase(claim: Claim) -> str:
+    subject = claim.subject.split(":", 1)[-1].replace("_", " ")
+    predicate = claim.predicate.split(":", 1)[0].replace("_", " ")
+    return f"the {subject}'s {predicate}"
+
+
+def _sources(recs: Sequence[Mapping[str, Any]]) -> str:
+    names = sorted({r["source"] for r in recs})
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+def _corrections(work: _Work, msg: Routed) -> None:
+    """A near-duplicate that changes a fact of its parent: a correction, not corroboration."""
+    parent = msg.duplicate_of
+    if parent is None:
+        return
+    parent_claims: dict[str, list[dict[str, Any]]] = {}
+    for slot in sorted(work.slots):
+        for r in work.slots[slot]:
+            if r["article_id"] == parent:
+                parent_claims.setdefault(slot, []).append(r)
+    for claim in msg.claims:
+        olds = parent_claims.get(claim.slot)
+        if not olds:
+            continue
+        rec = _record(msg, claim)
+        if any(claimlib.relate(_claim(o), claim) != "conflict" for o in olds):
+            continue  # the copy still states a compatible value: not a changed fact
+        old = olds[0]
+        cid = stable_id("cor", work.event_id, claim.slot, parent, msg.article_id, _value_key([old]), _value_key([rec]))
+        old_claim = _claim(old)
+        value: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "id": cid,
+            "type": "contradiction",
+            "event_id": work.event_id,
+            "kind": "correction",
+            "claim_kind": claim.kind,
+            "subject": claim.subject,
+            "predicate": claim.predicate,
+            "slot": claim.slot,
+            "rule": "a copy of an article changes a fact its original stated",
+            "claims": [_public(old, "a"), _public(rec, "b")],
+            "explanation": (
+                f"{msg.article_id} is a copy of {parent} but changes {_subject_phrase(claim)} from "
+                f"{claimlib.describe(old_claim)} (\u201c{old_claim.raw}\u201d) to "
+                f"{claimlib.describe(claim)} (\u201c{claim.raw}\u201d)."
+            ),
+            "confidence": round(BASE_CONFIDENCE * min(_weight(old), _weight(rec)), 3),
+            "self_contradiction": False,
+        }
+        work.outputs.append(Output("contradictions", work.event_id, value))

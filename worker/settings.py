@@ -1,0 +1,109 @@
+"""One settings object, read from the environment, shared by every command.
+
+Every knob has a documented default (see README "Configuration").  Module code never
+names a host: it receives a ``Settings``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+MIB = 1024 * 1024
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    broker: str = "kafka://127.0.0.1:9092"
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    app_id: str = "crosscheck"
+    data_dir: str = ""
+    store: str = "memory://"
+    topic_articles: str = "articles"
+    topic_dlq: str = "articles.dlq"
+    topic_updates: str = "updates"
+    topic_contradictions: str = "contradictions"
+    input_partitions: int = 4
+    event_partitions: int = 4
+    replication_factor: int = 1
+    max_article_bytes: int = MIB
+    log_level: str = "info"
+    log_format: str = "text"
+    # Group membership: short timeouts so a restarted worker rejoins in seconds, not 30 s.
+    session_timeout_s: float = 10.0
+    rebalance_timeout_s: float = 10.0
+    heartbeat_interval_s: float = 1.0
+    commit_interval_s: float = 1.0
+    # Broker security (see docs/operations.md): PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "PLAIN"
+    sasl_username: str = ""
+    sasl_password: str = ""
+    ssl_cafile: str = ""
+    ssl_certfile: str = ""
+    ssl_keyfile: str = ""
+
+    @property
+    def bootstrap(self) -> str:
+        """The broker URL as ``host:port[,host:port]`` for plain Kafka clients."""
+        return ",".join(part.split("://", 1)[-1] for part in self.broker.split(";"))
+
+    @property
+    def topic_enriched(self) -> str:
+        """Internal, one partition: the global dedup/event stage reads it in order."""
+        return f"{self.app_id}-articles-enriched"
+
+    @property
+    def topic_by_event(self) -> str:
+        """Internal, keyed by event id: the per-event reconcile stage reads it."""
+        return f"{self.app_id}-articles-by-event"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir) if self.data_dir else Path.cwd() / "data" / self.app_id
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            key = f"CROSSCHECK_{f.name.upper()}"
+            if key not in env or env[key] == "":
+                continue
+            raw = env[key]
+            default = f.default
+            try:
+                if isinstance(default, bool):
+                    values[f.name] = raw.lower() in {"1", "true", "yes", "on"}
+                elif isinstance(default, int):
+                    values[f.name] = int(raw)
+                elif isinstance(default, float):
+                    values[f.name] = float(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as exc:
+                raise SettingsError(f"{key}={raw!r}: expected {type(default).__name__}") from exc
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.input_partitions < 1 or self.event_partitions < 1:
+            raise SettingsError("partition counts must be >= 1")
+        if self.max_article_bytes < 1024:
+            raise SettingsError("CROSSCHECK_MAX_ARTICLE_BYTES must be at least 1024")
+        if self.log_format not in {"text", "json"}:
+            raise SettingsError("CROSSCHECK_LOG_FORMAT must be 'text' or 'json'")
+        if not self.broker.startswith("kafka://"):
+            raise SettingsError(f"CROSSCHECK_BROKER must be a kafka:// URL, got {self.broker!r}")
+
+    def env(self) -> dict[str, str]:
+        """These settings as environment variables (for child processes)."""
+        return {f"CROSSCHECK_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
