@@ -20,5 +20,7 @@ def seeds_dir() -> Path:
 @pytest.fixture(scope="session")
 def dev_data() -> Path:
     if not DEV_DATA.exists():
-        pytest.skip(f"development data not found at {DEV_DATA} (it lives in ../shared/data beside the checkout)")
+        pytest.skip(
+            f"development data not found at {DEV_DATA} (it lives in ../shared/data beside the checkout)"
+        )
     return DEV_DATA

@@ -74,9 +74,8 @@ class Tables:
             return app.Table(
                 name,
                 partitions=partitions,
-                key_type=str,
-                key_serializer="json",
-                value_serializer="json",
+                # keys and values go through the app-wide "json" serializers (set in
+                # create_app): str keys come back as str after changelog recovery.
                 default=None,
             )
 
@@ -181,6 +180,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         processing_guarantee="at_least_once",
         stream_wait_empty=True,
         autodiscover=False,
+        key_serializer="json",
+        value_serializer="json",
     )
     metrics = create_metrics(registry)
     runtime = Runtime(
@@ -192,8 +193,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     )
     app.crosscheck = runtime  # type: ignore[attr-defined]
 
-    from worker.agents import correlate, ingest, reconcile
     from worker import web
+    from worker.agents import correlate, ingest, reconcile
 
     ingest.register(runtime)
     correlate.register(runtime)
@@ -205,8 +206,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         runtime.rebuild_needed = True
         metrics.rebalances.inc()
 
-    @app.on_rebalance_start.connect  # type: ignore[misc]
-    async def _on_rebalance_start(app: faust.App, **_: Any) -> None:
+    @app.on_partitions_revoked.connect  # type: ignore[misc]
+    async def _on_revoked(app: faust.App, revoked: Any, **_: Any) -> None:
         metrics.recovery_in_progress.set(1)
 
     @app.on_rebalance_complete.connect  # type: ignore[misc]

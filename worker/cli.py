@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import sys
 import textwrap
@@ -57,7 +58,10 @@ def cmd_broker(args: argparse.Namespace) -> int:
     from worker.broker import start_broker, stop_process
 
     proc = start_broker(args.port, host=args.host)
-    print(f"embedded broker (Tansu) listening on kafka://{args.host}:{args.port}; Ctrl-C stops it", file=sys.stderr)
+    print(
+        f"embedded broker (Tansu) listening on kafka://{args.host}:{args.port}; Ctrl-C stops it",
+        file=sys.stderr,
+    )
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -154,7 +158,8 @@ def render_card(value: dict[str, Any]) -> str:
     """A contradiction as a readable card: both sides with source, sentence and value."""
     lines = [
         f"━━ {value.get('kind', '?')} · {value.get('subject', '')} / {value.get('predicate', '')} "
-        f"· confidence {value.get('confidence', 0):.2f}" + (" · self-contradiction" if value.get("self_contradiction") else ""),
+        f"· confidence {value.get('confidence', 0):.2f}"
+        + (" · self-contradiction" if value.get("self_contradiction") else ""),
         f"   event {value.get('event_id', '')}   id {value.get('id', '')}",
     ]
     for side in ("a", "b"):
@@ -166,7 +171,9 @@ def render_card(value: dict[str, Any]) -> str:
             if attribution.get("kind") in ("speaker", "social") and attribution.get("name"):
                 who += f" (quoting {attribution['name']}"
                 who += f", {attribution['date']})" if attribution.get("date") else ")"
-            lines.append(f"   {label}  {who}: \u201c{c.get('raw', '')}\u201d \u2192 {_value_text(c.get('value'))}")
+            lines.append(
+                f"   {label}  {who}: \u201c{c.get('raw', '')}\u201d \u2192 {_value_text(c.get('value'))}"
+            )
             sentence = " ".join(str(c.get("text", "")).split())
             wrapped = textwrap.shorten(sentence, width=220, placeholder=" …")
             lines.extend("        " + part for part in textwrap.wrap(wrapped, width=100))
@@ -241,10 +248,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
             sys.stdout.write(_update_line(value) + "\n")
         sys.stdout.flush()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         _new_loop().run_until_complete(_watch(settings, topic, emit, args.idle_timeout, args.max))
-    except KeyboardInterrupt:
-        pass
     return 0
 
 
@@ -325,6 +330,12 @@ def cmd_eval_events(args: argparse.Namespace) -> int:
     return int(events.main(args.rest))
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from worker import bench
+
+    return int(bench.main(args.rest))
+
+
 def cmd_eval_dedup(args: argparse.Namespace) -> int:
     from worker.evaluation import dedup
 
@@ -353,15 +364,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("produce", help="publish a JSONL file or a directory of .txt/.json articles")
     p.add_argument("path", help="a .jsonl file, or a directory of .txt/.json files (sorted by name)")
-    p.add_argument("--rate", type=float, default=0.0, help="articles per second (default: as fast as possible)")
+    p.add_argument(
+        "--rate", type=float, default=0.0, help="articles per second (default: as fast as possible)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_produce)
 
     p = sub.add_parser("watch", help="print contradictions (or updates) as they arrive")
-    p.add_argument("--topic", default="contradictions", help="contradictions (default), updates, or a topic name")
+    p.add_argument(
+        "--topic", default="contradictions", help="contradictions (default), updates, or a topic name"
+    )
     p.add_argument("--json", action="store_true", help="print raw JSON lines, for piping")
-    p.add_argument("--min-confidence", type=float, default=0.0, help="hide contradictions below this confidence")
-    p.add_argument("--idle-timeout", type=float, default=0.0, help="exit after this many idle seconds (0: never)")
+    p.add_argument(
+        "--min-confidence", type=float, default=0.0, help="hide contradictions below this confidence"
+    )
+    p.add_argument(
+        "--idle-timeout", type=float, default=0.0, help="exit after this many idle seconds (0: never)"
+    )
     p.add_argument("--max", type=int, default=0, help="exit after this many records (0: never)")
     p.set_defaults(func=cmd_watch)
 
@@ -377,16 +396,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("eval-events", help="BCubed evaluation of event grouping on a labelled JSONL file")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="arguments (see crosscheck eval-events -- --help)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck eval-events --help)")
     p.set_defaults(func=cmd_eval_events)
 
+    p = sub.add_parser("bench", help="benchmarks: core, spaCy baseline, Kafka path, overhead, growth")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck bench --help)")
+    p.set_defaults(func=cmd_bench)
+
     p = sub.add_parser("eval-dedup", help="precision/recall of dedup on a generated labelled set")
-    p.add_argument("rest", nargs=argparse.REMAINDER, help="arguments (see crosscheck eval-dedup -- --help)")
+    p.add_argument("rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck eval-dedup --help)")
     p.set_defaults(func=cmd_eval_dedup)
     return parser
 
 
+#: Commands whose own parser takes every argument after the command name.
+PASSTHROUGH = {"bench": cmd_bench, "eval-events": cmd_eval_events, "eval-dedup": cmd_eval_dedup}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASSTHROUGH:
+        return int(PASSTHROUGH[argv[0]](argparse.Namespace(rest=argv[1:])) or 0)
     parser = build_parser()
     args = parser.parse_args(argv)
     result = args.func(args)

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -56,7 +57,10 @@ async def collect(settings: Settings, topic: str, until: Any, timeout: float) ->
     from worker.topics import client_kwargs
 
     consumer = AIOKafkaConsumer(
-        topic, **client_kwargs(settings), group_id=None, auto_offset_reset="earliest"  # type: ignore[arg-type]
+        topic,
+        **client_kwargs(settings),
+        group_id=None,
+        auto_offset_reset="earliest",  # type: ignore[arg-type]
     )
     await consumer.start()
     records: list[dict[str, Any]] = []
@@ -115,11 +119,15 @@ def run_demo(seeds: Path, keep_running: bool = False) -> int:
         loop.run_until_complete(_produce(settings, seeds, True, 0.0))
 
         def processed(records: list[dict[str, Any]]) -> bool:
-            done = {r.get("article_id") for r in records if r.get("type") in ("article_assigned", "duplicate")}
+            done = {
+                r.get("article_id") for r in records if r.get("type") in ("article_assigned", "duplicate")
+            }
             return len(done) >= n_articles
 
         print("[4/5] waiting for the worker to process them", file=sys.stderr)
-        updates = loop.run_until_complete(collect(settings, settings.topic_updates, processed, PROCESS_TIMEOUT_S))
+        updates = loop.run_until_complete(
+            collect(settings, settings.topic_updates, processed, PROCESS_TIMEOUT_S)
+        )
         contradictions = loop.run_until_complete(
             collect(settings, settings.topic_contradictions, lambda _r: True, 30.0)
         )
@@ -133,15 +141,14 @@ def run_demo(seeds: Path, keep_running: bool = False) -> int:
         print(f"Prometheus metrics: http://127.0.0.1:{web_port}/metrics")
         with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=5) as resp:
             for line in resp.read().decode().splitlines():
-                if line.startswith(("crosscheck_articles_received_total", "crosscheck_contradictions_total{")):
-                    if not line.endswith(" 0.0"):
-                        print("   " + line)
+                if line.startswith(
+                    ("crosscheck_articles_received_total", "crosscheck_contradictions_total{")
+                ) and not line.endswith(" 0.0"):
+                    print("   " + line)
         if keep_running:
             print("\nthe stack stays up; Ctrl-C stops it", file=sys.stderr)
-            try:
+            with contextlib.suppress(KeyboardInterrupt):
                 worker.wait()
-            except KeyboardInterrupt:
-                pass
         status = 0 if contradictions else 1
         if not contradictions:
             print("crosscheck demo: no contradiction was found", file=sys.stderr)

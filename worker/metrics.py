@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
-from prometheus_client.process_collector import ProcessCollector
 from prometheus_client.platform_collector import PlatformCollector
+from prometheus_client.process_collector import ProcessCollector
 
 from worker import __version__
 from worker.core.model import CLAIM_KINDS
@@ -95,13 +95,21 @@ def create_metrics(registry: CollectorRegistry | None = None, *, process: bool =
         claims_extracted=Counter(
             "crosscheck_claims_extracted", "Claims extracted, by kind.", ["kind"], registry=registry
         ),
-        updates=Counter("crosscheck_updates", "Update records emitted, by type.", ["type"], registry=registry),
+        updates=Counter(
+            "crosscheck_updates", "Update records emitted, by type.", ["type"], registry=registry
+        ),
         contradictions=Counter(
-            "crosscheck_contradictions", "Contradiction records emitted, by kind.", ["kind"], registry=registry
+            "crosscheck_contradictions",
+            "Contradiction records emitted, by kind.",
+            ["kind"],
+            registry=registry,
         ),
         events_active=Gauge("crosscheck_events_active", "Events in the event index.", registry=registry),
         table_entries=Gauge(
-            "crosscheck_table_entries", "Entries in each state table (this worker).", ["table"], registry=registry
+            "crosscheck_table_entries",
+            "Entries in each state table (this worker).",
+            ["table"],
+            registry=registry,
         ),
         processing_seconds=Histogram(
             "crosscheck_processing_seconds",
@@ -124,7 +132,9 @@ def create_metrics(registry: CollectorRegistry | None = None, *, process: bool =
         ),
         rebalances=Counter("crosscheck_rebalances", "Consumer-group rebalances seen.", registry=registry),
         recovery_in_progress=Gauge(
-            "crosscheck_recovery_in_progress", "1 while tables are being recovered from changelogs.", registry=registry
+            "crosscheck_recovery_in_progress",
+            "1 while tables are being recovered from changelogs.",
+            registry=registry,
         ),
         last_processed_timestamp=Gauge(
             "crosscheck_last_processed_timestamp_seconds",

@@ -17,6 +17,7 @@ default (Tansu would use 4 partitions).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
@@ -84,7 +85,8 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[st
         specs = topic_specs(settings)
         missing = [s for s in specs if s.name not in existing]
         if missing:
-            try:
+            # another process may win the race: existing topics are verified below
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(
                     [
                         NewTopic(
@@ -96,8 +98,6 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[st
                         for s in missing
                     ]
                 )
-            except TopicAlreadyExistsError:
-                pass  # another process won the race; verified below
             created = [s.name for s in missing]
         described = await admin.describe_topics([s.name for s in specs])
         counts = {d["topic"]: len(d["partitions"]) for d in described if not d.get("error_code")}

@@ -61,7 +61,12 @@ def register(runtime: Runtime) -> None:
                 for slot in sorted(state["slots"]):
                     claims += [r["claim"] for r in state["slots"][slot] if r["article_id"] == article_id]
             return self.json(
-                {"article_id": article_id, "event_id": event_id, "duplicate_of": record.get("d"), "claims": claims}
+                {
+                    "article_id": article_id,
+                    "event_id": event_id,
+                    "duplicate_of": record.get("d"),
+                    "claims": claims,
+                }
             )
 
     @app.page("/contradictions")
@@ -80,7 +85,12 @@ def event_summary(event_id: str, state: dict[str, Any]) -> dict[str, Any]:
     slots = {}
     for slot, recs in sorted(state["slots"].items()):
         slots[slot] = [
-            {"article_id": r["article_id"], "source": r["source"], "value": r["claim"]["value"], "raw": r["claim"]["raw"]}
+            {
+                "article_id": r["article_id"],
+                "source": r["source"],
+                "value": r["claim"]["value"],
+                "raw": r["claim"]["raw"],
+            }
             for r in recs
         ]
     return {

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _docker_answers() -> bool:
     try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10, check=False).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
 
@@ -74,7 +74,11 @@ class WorkerProcess:
         env = {**os.environ, **self.settings.env(), "CROSSCHECK_LOG_LEVEL": "info", **self.env_extra}
         with open(self.log, "ab") as fh:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "worker", "worker"], env=env, stdout=fh, stderr=subprocess.STDOUT, cwd=ROOT
+                [sys.executable, "-m", "worker", "worker"],
+                env=env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
             )
         if wait:
             self.wait_ready()
@@ -180,7 +184,10 @@ async def read_topic(
     from aiokafka import AIOKafkaConsumer
 
     consumer = AIOKafkaConsumer(
-        topic, **client_kwargs(settings), group_id=None, auto_offset_reset="earliest",  # type: ignore[arg-type]
+        topic,
+        **client_kwargs(settings),
+        group_id=None,
+        auto_offset_reset="earliest",  # type: ignore[arg-type]
         max_partition_fetch_bytes=8 * 1024 * 1024,
     )
     await consumer.start()

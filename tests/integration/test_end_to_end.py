@@ -83,7 +83,11 @@ def test_malformed_message_goes_to_dlq_and_next_article_is_processed(
 ) -> None:
     settings = make_settings()
     worker = start_worker(settings)
-    good = {"id": "after-bad", "title": "Quake hits", "text": "A magnitude 6.1 earthquake struck the city on Monday."}
+    good = {
+        "id": "after-bad",
+        "title": "Quake hits",
+        "text": "A magnitude 6.1 earthquake struck the city on Monday.",
+    }
     run(produce_raw(settings, [(b"bad", b'{"id": "x", "text": '), (b"after-bad", orjson.dumps(good))]))
 
     dlq = run(read_topic(settings, settings.topic_dlq, lambda r: len(r) >= 1, quiet=0.5))

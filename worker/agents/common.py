@@ -28,9 +28,7 @@ async def publish(runtime: Runtime, outputs: Iterable[Output]) -> list[Any]:
     outputs = list(outputs)
     for out in outputs:
         value = {**out.value, "emitted_at": utc_now()}
-        fut = await topics[out.topic].send(
-            key=out.key.encode(), value=encode(value), force=True
-        )
+        fut = await topics[out.topic].send(key=out.key.encode(), value=encode(value), force=True)
         futures.append(fut)
     results = list(await asyncio.gather(*futures)) if futures else []
     m = runtime.metrics

@@ -96,9 +96,13 @@ def chrome_line_spans(text: str) -> list[tuple[int, int]]:
         elif len(stripped) < 600 and _CAPTION_CREDIT.search(stripped):
             spans.append((start, end))
             # The caption printed twice: the earlier copy lacks the credit.
-            if prev_line is not None and prev_span is not None and stripped.startswith(prev_line):
-                if prev_span not in spans:
-                    spans.insert(len(spans) - 1, prev_span)
+            if (
+                prev_line is not None
+                and prev_span is not None
+                and stripped.startswith(prev_line)
+                and prev_span not in spans
+            ):
+                spans.insert(len(spans) - 1, prev_span)
         prev_line, prev_span = stripped, (start, end)
     return spans
 

@@ -250,9 +250,7 @@ class Correlator:
         )
         if event_id and enriched.claims:
             routed = self._routed("duplicate", event_id, enriched, seq)
-            result.routed.append(
-                Routed(**{**_routed_fields(routed), "duplicate_of": verdict.duplicate_of})
-            )
+            result.routed.append(Routed(**{**_routed_fields(routed), "duplicate_of": verdict.duplicate_of}))
         self._articles[aid] = {"h": enriched.content_hash, "e": "", "d": verdict.duplicate_of, "s": seq}
 
     def _expire(self, result: CorrelateResult, seq: int, time: float | None) -> None:

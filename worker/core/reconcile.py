@@ -58,7 +58,9 @@ EVOLVING_PREDICATE_WORDS: tuple[str, ...] = (
     "displaced",
     "affected",
 )
-PRELIMINARY_HEDGES: frozenset[str] = frozenset({"preliminary", "initial", "early", "provisional", "unconfirmed"})
+PRELIMINARY_HEDGES: frozenset[str] = frozenset(
+    {"preliminary", "initial", "early", "provisional", "unconfirmed"}
+)
 
 #: Confidence model (documented in docs/architecture.md): a contradiction's
 #: confidence is BASE scaled by the weakest side's strongest claim weight.
@@ -419,7 +421,9 @@ def _weight(rec: Mapping[str, Any]) -> float:
     return max(w, 0.1)
 
 
-def confidence(side_a: Sequence[Mapping[str, Any]], side_b: Sequence[Mapping[str, Any]], self_: bool) -> float:
+def confidence(
+    side_a: Sequence[Mapping[str, Any]], side_b: Sequence[Mapping[str, Any]], self_: bool
+) -> float:
     strength = min(max(_weight(r) for r in side_a), max(_weight(r) for r in side_b))
     value = BASE_CONFIDENCE * strength * (1 - SELF_PENALTY if self_ else 1.0)
     return round(value, 3)
@@ -444,8 +448,7 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
         f"{rec['source']} says {_subject_phrase(claim)} was {claimlib.describe(claim)} "
         f"(\u201c{claim.raw}\u201d), but {_sources(others)} "
         f"{'says' if len({r['source'] for r in others}) == 1 else 'say'} {claimlib.describe(other)} "
-        f"(\u201c{other.raw}\u201d)"
-        + (" \u2014 the same source contradicts itself." if self_ else ".")
+        f"(\u201c{other.raw}\u201d)" + (" \u2014 the same source contradicts itself." if self_ else ".")
     )
     value: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -498,7 +501,9 @@ def _corrections(work: _Work, msg: Routed) -> None:
         if any(claimlib.relate(_claim(o), claim) != "conflict" for o in olds):
             continue  # the copy still states a compatible value: not a changed fact
         old = olds[0]
-        cid = stable_id("cor", work.event_id, claim.slot, parent, msg.article_id, _value_key([old]), _value_key([rec]))
+        cid = stable_id(
+            "cor", work.event_id, claim.slot, parent, msg.article_id, _value_key([old]), _value_key([rec])
+        )
         old_claim = _claim(old)
         value: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
