@@ -71,7 +71,7 @@ class Tables:
     @classmethod
     def create(cls, app: faust.App, s: Settings) -> Tables:
         def table(name: str, partitions: int) -> faust.Table:
-            return app.Table(
+            return app.Table(  # type: ignore[return-value]
                 name,
                 partitions=partitions,
                 # keys and values go through the app-wide "json" serializers (set in
@@ -201,24 +201,45 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     reconcile.register(runtime)
     web.register(runtime)
 
-    @app.on_partitions_assigned.connect  # type: ignore[misc]
-    async def _on_assigned(app: faust.App, assigned: Any, **_: Any) -> None:
+    @app.on_partitions_assigned.connect
+    def _on_assigned(_sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         runtime.rebuild_needed = True
         metrics.rebalances.inc()
+        assigned = kwargs.get("assigned", args[0] if args else ())
+        for tp in assigned or ():
+            if tp.topic == settings.topic_articles:
+                metrics.consumer_lag.labels(topic=tp.topic, partition=str(tp.partition)).set(0)
 
-    @app.on_partitions_revoked.connect  # type: ignore[misc]
-    async def _on_revoked(app: faust.App, revoked: Any, **_: Any) -> None:
+    @app.on_partitions_revoked.connect
+    def _on_revoked(_sender: Any, /, *_args: Any, signal: Any, **_kwargs: Any) -> None:
         metrics.recovery_in_progress.set(1)
+        metrics.consumer_lag.clear()  # no stale series for partitions this worker no longer owns
 
-    @app.on_rebalance_complete.connect  # type: ignore[misc]
-    async def _on_rebalance_complete(app: faust.App, **_: Any) -> None:
+    @app.on_rebalance_complete.connect
+    def _on_rebalance_complete(_sender: Any, /, *_args: Any, signal: Any, **_kwargs: Any) -> None:
         metrics.recovery_in_progress.set(0)
 
     @app.timer(interval=5.0)
-    async def _lag() -> None:
+    async def _gauges() -> None:
         await _report_lag(runtime)
+        _report_tables(runtime)
 
     return app
+
+
+def _report_tables(runtime: Runtime) -> None:
+    """Table sizes (this worker's partitions) and active events; cheap enough every few seconds."""
+    tables, metrics = runtime.tables, runtime.metrics
+    sizes = {
+        "articles": tables.articles,
+        "fingerprints": tables.fingerprints,
+        "events": tables.events,
+        "event_claims": tables.event_claims,
+    }
+    for name, table in sizes.items():
+        metrics.table_entries.labels(table=name).set(len(table))
+    reserved = sum(1 for key in tables.events if str(key).startswith("__"))
+    metrics.events_active.set(len(tables.events) - reserved)
 
 
 async def _report_lag(runtime: Runtime) -> None:
@@ -230,7 +251,7 @@ async def _report_lag(runtime: Runtime) -> None:
             return
         ends = await consumer.highwaters(*assignment) if hasattr(consumer, "highwaters") else {}
         for tp in assignment:
-            committed = consumer._committed_offset.get(tp)
+            committed = getattr(consumer, "_committed_offset", {}).get(tp)
             end = ends.get(tp)
             if end is None:
                 continue

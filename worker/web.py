@@ -25,7 +25,9 @@ def register(runtime: Runtime) -> None:
     @app.page("/metrics")
     class MetricsView(View):
         async def get(self, request: Request) -> Response:
-            return self.bytes(generate_latest(runtime.metrics.registry), content_type=CONTENT_TYPE_LATEST)
+            # aiohttp wants the charset apart from the content type
+            content_type = CONTENT_TYPE_LATEST.split(";")[0]
+            return self.bytes(generate_latest(runtime.metrics.registry), content_type=content_type)
 
     @app.page("/livez")
     class Live(View):
@@ -106,6 +108,7 @@ def event_summary(event_id: str, state: dict[str, Any]) -> dict[str, Any]:
 
 def _recovering(app: faust.App) -> bool:
     try:
-        return bool(app.rebalancing) or bool(app.tables.recovery.in_recovery)
+        recovery = getattr(app.tables, "recovery", None)
+        return bool(app.rebalancing) or bool(getattr(recovery, "in_recovery", False))
     except AttributeError:
         return False

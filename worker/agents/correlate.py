@@ -67,9 +67,3 @@ def _observe(runtime: Runtime, envelope: dict[str, Any], outputs: list[Any]) -> 
             metrics.duplicates.labels(method=out.value["method"]).inc()
             metrics.duplicate_similarity.observe(out.value["similarity"])
     metrics.last_processed_timestamp.set(now)
-    tables = runtime.tables
-    metrics.table_entries.labels(table="articles").set(len(tables.articles))
-    metrics.table_entries.labels(table="fingerprints").set(len(tables.fingerprints))
-    metrics.table_entries.labels(table="events").set(len(tables.events))
-    if runtime.correlator is not None:
-        metrics.events_active.set(runtime.correlator.events.active_count())

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -20,6 +21,7 @@ from worker.core.pipeline import ingest as ingest_article
 from worker.core.validate import InvalidArticle, decode_article
 
 DLQ_MAX_BYTES = 64 * 1024
+log = logging.getLogger(__name__)
 
 
 def register(runtime: Runtime) -> None:
@@ -38,7 +40,12 @@ def register(runtime: Runtime) -> None:
                 continue
             metrics.processing_seconds.labels(stage="decode").observe(time.perf_counter() - t0)
             t1 = time.perf_counter()
-            enriched = ingest_article(article)
+            try:
+                enriched = ingest_article(article)
+            except Exception as exc:  # a core bug on one article must not stop the stream
+                log.exception("ingest failed on article %r", article.id)
+                await _dead_letter(runtime, message, InvalidArticle("processing_error", f"{type(exc).__name__}: {exc}"))
+                continue
             metrics.processing_seconds.labels(stage="ingest").observe(time.perf_counter() - t1)
             for claim in enriched.claims:
                 metrics.claims_extracted.labels(kind=claim.kind).inc()

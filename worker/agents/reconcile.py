@@ -37,4 +37,3 @@ def register(runtime: Runtime) -> None:
             else:
                 tables.event_claims[routed.event_id] = state
             await runtime.drain()
-            metrics.table_entries.labels(table="event_claims").set(len(tables.event_claims))
