@@ -1,0 +1,187 @@
+"""Claim extraction: typed, slot-keyed claims from one news article, and how two claims relate.
+
+Public API: :func:`extract_claims`, :func:`relate`, :func:`describe`, :data:`RULES`.
+
+Every claim has a *slot* ``subject|predicate``; claims of different articles with the same slot
+are compared with :func:`relate`, which returns ``same``, ``refines`` (b is compatible and strictly
+more specific), ``generalizes`` (a is), ``compatible`` or ``conflict``.  Conflicts become
+contradictions.  Extraction is pure and deterministic, English only (``language`` None or "en").
+
+Kinds, value shapes, slots and conflict rules
+---------------------------------------------
+
+``duration`` — value ``{"lo", "hi", "lo_open", "hi_open", "unit": "min", "value", "hedge"}``;
+``lo``/``hi`` null = unbounded.  Slot ``<thing measured>|duration``: "spoke for 90 minutes",
+"phone call lasted", "90-minute discussion", "conversation", "talks" -> ``call``; "30-day
+ceasefire/pause/halt" -> ``ceasefire``; "meeting/summit" -> ``meeting``; other event nouns keep
+their name ("sentence", "stay"); a duration with no identifiable subject is no claim.
+Hedges: about/around/approximately widen by ``APPROX_TOLERANCE`` (10%, in ``quantities``);
+"more than two hours" = (120, ∞); "over an hour" = (60, ∞); "at least 90 minutes" = [90, ∞);
+"nearly" = [0.9v, v); "up to" = [0, v].  Rule: conflict iff the intervals are disjoint —
+"more than two hours" vs "90 minutes" conflicts; "at least 90 minutes" vs either is no conflict
+(both refine it).  Stops: relative spans ("two weeks ago", "in 30 days", "the past year") are not
+durations; a "for"-duration belongs to the verb right before it ("talked to his team, went on
+vacation for a week" is not a call duration).
+
+``quantity`` — same interval shape with ``unit`` "people" (slot ``event|killed``,
+``event|injured``, ``event|arrested``, ``event|missing``…; a subgroup gets its own predicate:
+"two women died" -> ``event|killed:women``, never the toll), "years" (``person:<surname>|age``;
+"dies at 88", "Smith, 62,", "31-year-old Robert Buckley"; a sentence dated in a past year is
+skipped; the value keeps ``given`` — the first name — so "Kimani Gray, 16" and "Mahnefah Gray, 19"
+are namesakes, not a conflict), "magnitude" (``earthquake|magnitude``), a currency code
+(``<fine|bail|ransom|settlement…>|amount``; contracts/deals/offers are left out, stories carry
+several), "percent" (``<turnout|inflation…>|percent``); scores ``{"score": [hi, lo], "unit":
+"score"}`` (``match|score``).  Vague words: "dozens" = [24, 99], "several" = [3, 9], "hundreds" =
+[200, 999].  Rule: disjoint intervals of the same unit conflict ("five dead" vs "at least 23
+dead"); scores conflict when they differ.  Stops: counts need the verb next to the number ("23
+severely wounded soldiers" is an adjective, no claim); a toll that grows over a day of reporting
+does conflict — telling updates from disagreements is the reconciler's job (publication times).
+
+``time`` — ``{"local": "HH:MM", "zone", "zone_source", "date", "approx", "tol", "utc_lo",
+"utc_hi"}`` (see :mod:`.times`).  Slot ``<event>|start_time`` (began/started/commenced),
+``|end_time`` (ended/concluded/finished/wrapped up), ``|scheduled_start_time`` when the verb is
+governed by scheduled/expected/due/planned/supposed ("scheduled to begin at 3:00 PM" is never the
+actual start), ``|time`` for struck/occurred/happened.  Zones: explicit; else the readers' zone
+revealed by a conversion "10:00 AM ET (4:00 PM Romanian time)"; else the article's single
+explicit zone; else unknown.  Rule: conflict iff both zones are known and the UTC windows
+(``HEDGED_TIME_TOLERANCE_MIN`` = 15 min if hedged, 1 min if exact) are disjoint: "approximately
+12:52 p.m." (ET) vs "around 6:00 PM" (Romanian time) conflicts; "10 a.m. ET" vs "10:00 AM ET" is
+the same.  Stops: unknown zones never conflict; a day wrap-around is not modelled.
+
+``date`` — ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}``; slot ``<event>|date``
+(call, meeting, attack, election…).  "mid-February" = 02-10..02-20, so vs "February 12"
+it refines; "March" vs "March 18" refines.  Rule: disjoint day ranges conflict; a missing year
+compares month/day only.  Stops: weekdays ("Tuesday") and bare years are not dated.
+
+``place`` — ``{"name", "key", "ancestors", "members"}`` (see :mod:`.places`); slot
+``talks|location``, ``meeting|location``, ``earthquake|location``.  Rule: conflict iff neither
+contains the other and they share no member: "Middle East" vs "Saudi Arabia" refines; "Riyadh" vs
+"Geneva" conflicts.  Stops: only clear patterns ("negotiations will begin in X", "talks in X").
+
+``role`` — ``{"title", "office", "generic", "org", "country", "given"}``; slot
+``person:<surname>|role``
+(see :mod:`.roles` for the person key and its collision risk).  Synonyms are one office:
+spokesman = spokeswoman = spokesperson = press secretary (news uses them for one job).  Rule:
+conflict only when both head offices are known, specific and distinct ("spokesman" vs "Deputy
+Chief of Staff"); the same head with different modifiers is one office ("business envoy" vs
+"envoy for international cooperation": compatible); generic heads (leader, official, head, chief,
+aide, counterpart…) and ranks (general, inspector, sergeant, commander…) are compatible with
+anything; different first names on one surname key are namesakes (compatible).  Stops: "former
+…" roles are skipped; appositive lists ("X, Y and sheriff's deputy Z") are not roles; a person
+who holds two offices at once ("president and general manager") will show as a conflict.
+
+``proposition`` — ``{"polarity", "conditional", "topic", "scope", "verb"}``; slot
+``<party>|accepts:<topic>/<scope>`` (see :mod:`.propositions`).  Rule: opposite polarity on the
+same agent and scoped proposition conflicts — "Putin refused to accept an immediate ceasefire" vs
+"Putin has agreed to a ceasefire in Ukraine under the conditions …": a conditional agreement still
+conflicts with a refusal of the same scoped proposition, because the refusal says no agreement
+was given at all.  Energy-scoped agreements never meet full-scope refusals (different slots).
+"A spoke to B but failed to win agreement for X" is B's refusal of X (agent: a possessive
+"failed to win B's agreement" or the person spoken/met with in the sentence; else no claim).
+Stops: irrealis, infinitives, "initially …" past positions, pronouns, headlines, "declined to
+provide the offer's value" (the infinitive is not the proposition).
+
+Attribution (:class:`~worker.core.model.Attribution`): the outlet by default; a named speaker for
+quoted statements and sentences with a reporting cue; ``social`` with handle and ISO date for
+lines of an embedded post signed ``— Name (@handle) March 18, 2025`` (the post is the lines above
+the signature, back to a blank line or ``MAX_POST_CHARS``).  Attribution is per sentence: a role
+stated in a sentence Scavino is quoted in is attributed to Scavino.  Hedges ("apparently",
+"reportedly", "about") go into ``Claim.hedges``.  Chrome lines (``worker.core.chrome``) are never
+a claim source.
+
+Cost: linear in the text; patterns are bounded prefix trees gated by cheap substring checks;
+sentences longer than ``MAX_SENTENCE_CHARS`` are truncated for the heavy patterns, shorter than
+``MIN_SENTENCE_CHARS`` skipped; lines without two consecutive letters are skipped.
+"""
+
+from __future__ import annotations
+
+from worker.core.claims.places import find_places
+from worker.core.claims.propositions import find_propositions
+from worker.core.claims.quantities import APPROX_TOLERANCE, Found, find_quantities
+from worker.core.claims.relate import RULES, describe, relate
+from worker.core.claims.roles import Memo, RoleMention, person_countries, role_mentions
+from worker.core.claims.text import MAX_SENTENCE_CHARS, sentences
+from worker.core.claims.times import (
+    HEDGED_TIME_TOLERANCE_MIN,
+    article_zone,
+    find_dates,
+    find_times,
+    published_date,
+)
+from worker.core.model import Article, Claim
+
+__all__ = [
+    "APPROX_TOLERANCE",
+    "HEDGED_TIME_TOLERANCE_MIN",
+    "MAX_SENTENCE_CHARS",
+    "RULES",
+    "describe",
+    "extract_claims",
+    "relate",
+]
+
+
+def extract_claims(article: Article) -> list[Claim]:
+    """Typed claims of one article, in text order ([] unless the language is None or "en")."""
+    if article.language not in (None, "en") and not str(article.language).lower().startswith("en"):
+        return []
+    text = article.text
+    zone = article_zone(text)
+    pub = published_date(article.published_at)
+    sents = sentences(text)
+    # pass 1: everything but propositions; roles also tell which country a person speaks for
+    per_sentence: list[list[Found]] = []
+    mentions: list[RoleMention] = []
+    memo: Memo = {}
+    for sent in sents:
+        s = sent.text
+        found: list[Found] = []
+        found.extend(find_quantities(s))
+        found.extend(find_times(s, zone, pub))
+        found.extend(find_dates(s))
+        found.extend(find_places(s))
+        for r in role_mentions(s, memo):
+            mentions.append(r)
+            value = {
+                "title": r.title,
+                "office": r.office,
+                "generic": r.generic,
+                "org": r.org,
+                "country": r.country,
+                "given": r.given,
+            }
+            found.append(Found("role", r.person, "role", value, r.start, r.end))
+        per_sentence.append(found)
+    countries = person_countries(mentions)
+    claims: list[Claim] = []
+    seen: set[tuple[str, str, str, int, int]] = set()
+    for sent, found in zip(sents, per_sentence, strict=True):
+        s = sent.text
+        if not sent.heading:
+            found.extend(find_propositions(s, countries))
+        if not found:
+            continue
+        attribution = sent.speaker()
+        for f in found:
+            start = sent.start + max(0, f.start)
+            end = sent.start + min(len(s), f.end)
+            key = (f.kind, f.subject, f.predicate, start, end)
+            if key in seen:
+                continue
+            seen.add(key)
+            claims.append(
+                Claim(
+                    kind=f.kind,
+                    subject=f.subject,
+                    predicate=f.predicate,
+                    value=f.value,
+                    raw=text[start:end],
+                    sentence=s,
+                    span=(start, end),
+                    attribution=attribution,
+                    hedges=f.hedges,
+                )
+            )
+    claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
+    return claims

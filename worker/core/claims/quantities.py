@@ -1,0 +1,533 @@
+"""Quantities and durations as intervals.
+
+Value shape (kinds ``duration`` and ``quantity``)::
+
+    {"lo": float | None, "hi": float | None,     # None = unbounded on that side
+     "lo_open": bool, "hi_open": bool,          # open ends: "more than two hours" = (120, None)
+     "unit": "min" | "people" | "years" | "magnitude" | "percent" | "USD" | ... ,
+     "value": float,                            # the number as written, in ``unit``
+     "hedge": str | None}                       # the hedge word(s) that shaped the interval
+
+Hedges: about/around/roughly/approximately/some/an estimated/"or so" widen the point by
+:data:`APPROX_TOLERANCE` (relative) on both sides; "nearly"/"almost"/"just under" give
+[v·(1-t), v); "more than"/"over"/"upwards of" give (v, ∞); "at least"/"or more" give [v, ∞);
+"less than"/"under"/"fewer than" give [0, v); "up to"/"at most"/"no more than" give [0, v].
+An exact number is the point [v, v].
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from worker.core.claims.lexicon import trie_regex
+from worker.core.claims.numbers import NUMBER_RE, NUMBER_WORDS_RE, NUMERAL_RE, VAGUE, parse_number
+from worker.core.claims.roles import given_name, person_key
+
+#: Relative widening for "about"/"around"/"approximately"-hedged numbers (10%).
+APPROX_TOLERANCE = 0.10
+
+_UNIT_MIN = {
+    "second": 1 / 60, "sec": 1 / 60, "minute": 1.0, "min": 1.0, "hour": 60.0, "hr": 60.0,
+    "day": 1440.0, "week": 10080.0, "fortnight": 20160.0, "month": 43200.0, "year": 525600.0,
+}  # fmt: skip
+_HEDGE_WORDS = [
+    "about", "around", "roughly", "approximately", "approx.", "some", "an estimated", "nearly", "almost",
+    "just under", "just over", "well over", "more than", "over", "upwards of", "in excess of",
+    "longer than", "at least", "a minimum of", "less than", "fewer than", "under", "shorter than",
+    "up to", "at most", "no more than", "close to",
+]  # fmt: skip
+_HEDGE = trie_regex(_HEDGE_WORDS)
+_APPROX = frozenset(
+    {"about", "around", "roughly", "approximately", "approx.", "some", "an estimated", "close to"}
+)
+_NEARLY = frozenset({"nearly", "almost", "just under", "nearly a"})
+_MORE = frozenset({"more than", "over", "upwards of", "in excess of", "longer than", "well over"})
+_AT_LEAST = frozenset({"at least", "a minimum of"})
+_LESS = frozenset({"less than", "fewer than", "under", "shorter than"})
+_UP_TO = frozenset({"up to", "at most", "no more than"})
+
+_DUR_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|fortnights?|months?|years?)"
+_DURATION = re.compile(
+    rf"(?<![\w-])(?i:(?P<hedge>{_HEDGE})\s)?"
+    rf"(?:(?P<half>half\s(?:an?\s)?(?=hour|day))|(?P<num>{NUMBER_RE}|an?)(?P<andhalf1>\sand\s(?:a\s)?half)?[\s-])"
+    rf"(?P<unit>{_DUR_UNIT})\b"
+    rf"(?P<andhalf2>\sand\s(?:a\s)?half)?"
+    rf"(?:\s(?:and\s)?(?P<num2>{NUMERAL_RE}|{NUMBER_WORDS_RE})\sminutes?)?"
+    r"(?P<orso>\sor\s(?:so|more))?",
+    re.IGNORECASE,
+)
+_COMM = (
+    r"call|phone\scall|calls|conversation|discussion|discussions|talks|talk|chat|dialogue|phone|spoke|"
+    r"speak|talked|talking|speaking|conversed|chatted|conference\scall|video\scall"
+)
+_CEASEFIRE = (
+    r"ceasefire|cease-fire|truce|pause|halt|moratorium|cessation|armistice|suspension\sof\s(?:strikes|attacks|"
+    r"hostilities)|stop\sattacks|stop\sstrikes"
+)
+_OTHER_SUBJECTS = (
+    r"meeting|summit|visit|sentence|prison\sterm|jail\sterm|jail|prison|stay|strike|siege|standoff|trial|"
+    r"hearing|delay|lockdown|curfew|ban|search|flight|blackout|outage|closure|suspension|"
+    r"session|journey|trip|tour|shutdown|investigation|probe|rehab|rehabilitation|treatment|detention|"
+    r"operation|offensive|battle|war|occupation|deployment|mission"
+)
+_SUBJECT_MAP: dict[str, str] = {
+    "phone": "call", "phone call": "call", "calls": "call", "conversation": "call", "discussion": "call",
+    "discussions": "call", "talks": "call", "talk": "call", "chat": "call", "dialogue": "call",
+    "spoke": "call", "speak": "call", "talked": "call", "talking": "call", "speaking": "call",
+    "conversed": "call", "chatted": "call", "conference call": "call", "video call": "call",
+    "cease-fire": "ceasefire", "truce": "ceasefire", "pause": "ceasefire", "halt": "ceasefire",
+    "moratorium": "ceasefire", "cessation": "ceasefire", "armistice": "ceasefire",
+    "stop attacks": "ceasefire", "stop strikes": "ceasefire", "summit": "meeting",
+    "prison term": "sentence", "jail term": "sentence", "jail": "sentence", "prison": "sentence",
+    "rehabilitation": "rehab", "probe": "investigation",
+}  # fmt: skip
+_SUBJECT_WORD = re.compile(rf"\b(?:{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS})\b", re.IGNORECASE)
+# "lasted", "went on for", "for" after a verb: the duration measures the clause's subject/verb.
+_GOVERN = re.compile(
+    r"(?:\blast(?:ed|ing|s)?|\bstretched(?:\son)?\s(?:for)?|\bwent\son\sfor|\bran\sfor|\bfor|\btook)\s$",
+    re.IGNORECASE,
+)
+_OTHER_VERB = re.compile(
+    r"\b(?:went|was|were|is|are|had|has|have|did|made|took|left|stayed|worked|lived|served|waited|\w{3,}ed)\b",
+    re.IGNORECASE,
+)
+_ADJ_FOLLOW = re.compile(r"^(?:[\s-]+(?:long|old))", re.IGNORECASE)
+_RELATIVE_AFTER = re.compile(
+    r"^\s(?:ago|later|earlier|before|after|since|from\snow|old|of\sage)\b", re.IGNORECASE
+)
+_RELATIVE_BEFORE = re.compile(
+    r"(?:\b(?:in|within|after|over\sthe\s(?:past|last|next)|the\s(?:past|last|next|first|previous)|"
+    r"for\sthe\s(?:past|last|next|first)|every|each|per|than)\s)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A quantity found in one sentence: kind, subject, predicate, value and span in the sentence."""
+
+    kind: str
+    subject: str
+    predicate: str
+    value: dict[str, Any]
+    start: int
+    end: int
+    hedges: tuple[str, ...] = ()
+
+
+def interval(v: float, hedge: str | None, unit: str, floor: float | None = 0.0) -> dict[str, Any]:
+    """The interval a (possibly hedged) number stands for."""
+    h = (hedge or "").lower().replace("\n", " ")
+    h = re.sub(r"\s+", " ", h)
+    lo: float | None = v
+    hi: float | None = v
+    lo_open = hi_open = False
+    if h in _APPROX:
+        lo, hi = v * (1 - APPROX_TOLERANCE), v * (1 + APPROX_TOLERANCE)
+    elif h in _NEARLY:
+        lo, hi, hi_open = v * (1 - APPROX_TOLERANCE), v, True
+    elif h in _MORE:
+        lo, hi, lo_open = v, None, True
+    elif h == "just over":
+        lo, hi, lo_open = v, v * (1 + APPROX_TOLERANCE), True
+    elif h in _AT_LEAST:
+        lo, hi = v, None
+    elif h in _LESS:
+        lo, hi, hi_open = floor, v, True
+    elif h in _UP_TO:
+        lo, hi = floor, v
+    return {
+        "lo": _r(lo),
+        "hi": _r(hi),
+        "lo_open": lo_open,
+        "hi_open": hi_open,
+        "unit": unit,
+        "value": _r(v),
+        "hedge": h or None,
+    }
+
+
+def _r(x: float | None) -> float | None:
+    return None if x is None else round(float(x), 6)
+
+
+def _duration_subject(sentence: str, m: re.Match[str]) -> str | None:
+    """What a duration measures, or None (precision first: no subject, no claim)."""
+    after = sentence[m.end() : m.end() + 60]
+    if m.group("num") and sentence[m.start("unit") - 1] == "-":
+        # adjective form "a 90-minute discussion", "30-day temporary ceasefire": the noun after it.
+        w = _SUBJECT_WORD.search(after[:40])
+        if w and len(after[: w.start()].split()) <= 2:
+            word = re.sub(r"\s+", " ", w.group().lower())
+            return _SUBJECT_MAP.get(word, word)
+        return None
+    before = sentence[max(0, m.start() - 160) : m.start()]
+    gov = _GOVERN.search(before)
+    if not gov:
+        return None
+    # the nearest subject word before the duration, within the clause
+    cut = max(before.rfind(";"), before.rfind(":"))
+    before = before[cut + 1 :]
+    words = list(_SUBJECT_WORD.finditer(before))
+    if not words:
+        return None
+    between = before[words[-1].end() :]
+    if gov.group().strip().lower() == "for" and (
+        "," in between or _OTHER_VERB.search(between) or len(between) > 70
+    ):
+        # "talked to his team, went on vacation for a week": "for" belongs to another verb
+        return None
+    word = re.sub(r"\s+", " ", words[-1].group().lower())
+    return _SUBJECT_MAP.get(word, word)
+
+
+_UNITS = ["second", "sec", "minute", "min", "hour", "hr", "day", "week", "fortnight", "month", "year"]
+_UNIT_WORD = re.compile(r"(?<![a-z])(?:" + trie_regex(_UNITS) + r")s?\b")  # not "Tuesday", "minister"
+_DIGIT = re.compile(r"\d")
+
+
+def _duration_matches(sentence: str) -> Iterator[re.Match[str]]:
+    """The duration matches of a sentence, searching only just before each unit word."""
+    last_end = 0
+    low = sentence.lower()
+    if len(low) != len(sentence):
+        low = sentence
+    for u in _UNIT_WORD.finditer(low):
+        lo = max(last_end, u.start() - 70)
+        for m in _DURATION.finditer(sentence, lo, min(len(sentence), u.end() + 50)):
+            if m.start("unit") == u.start():
+                last_end = m.end()
+                yield m
+                break
+
+
+def durations(sentence: str) -> Iterator[Found]:
+    for m in _duration_matches(sentence):
+        unit = m.group("unit").lower().rstrip("s")
+        if unit not in _UNIT_MIN:
+            unit = {"min": "min", "hr": "hr", "sec": "sec"}.get(unit, unit)
+        per = _UNIT_MIN.get(unit)
+        if per is None:
+            continue
+        relative = _RELATIVE_AFTER.match(sentence, m.end()) or _ADJ_FOLLOW.match(
+            sentence[m.end() : m.end() + 6]
+        )
+        if relative and not sentence[m.end() : m.end() + 6].lower().lstrip(" -").startswith("long"):
+            continue  # "two weeks ago", "a 30-year-old": not a duration ("two-hour-long" is)
+        if m.group("hedge") is None and _RELATIVE_BEFORE.search(sentence[max(0, m.start() - 30) : m.start()]):
+            continue
+        if m.group("half"):
+            n: float | None = 0.5
+        else:
+            n = parse_number(m.group("num"))
+        if n is None:
+            continue
+        if m.group("andhalf1") or m.group("andhalf2"):
+            n += 0.5
+        minutes = n * per
+        if m.group("num2"):
+            extra = parse_number(m.group("num2"))
+            if extra is None:
+                continue
+            minutes += extra
+        subject = _duration_subject(sentence, m)
+        if subject is None:
+            continue
+        hedge = m.group("hedge")
+        if m.group("orso"):
+            hedge = hedge or ("about" if m.group("orso").strip().endswith("so") else "at least")
+        val = interval(minutes, hedge, "min")
+        yield Found(
+            "duration", subject, "duration", val, m.start(), m.end(), (hedge.lower(),) if hedge else ()
+        )
+
+
+_PEOPLE = (
+    r"(?:people|persons|civilians|soldiers|troops|children|adults|women|men|students|police(?:\sofficers)?|"
+    r"officers|others|residents|passengers|workers|miners|fighters|militants|protesters|demonstrators|"
+    r"suspects|migrants|tourists|victims|patients|firefighters|journalists|hostages|crew(?:\smembers)?)"
+)
+_COUNT_VERBS = {
+    "killed": "killed", "dead": "killed", "died": "killed", "dies": "killed", "perished": "killed",
+    "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
+    "hospitalised": "injured", "arrested": "arrested", "detained": "arrested", "missing": "missing",
+    "evacuated": "evacuated", "rescued": "rescued",
+}  # fmt: skip
+_CV = "|".join(_COUNT_VERBS)
+_COUNT_SUBJ = re.compile(
+    rf"(?<![\w.,-])(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
+    rf"(?:\s(?:of\s)?(?:more\s)?(?P<noun>{_PEOPLE})|\sof\sthem|\sof\sthose)?"
+    rf"(?:\s(?:were|was|have\sbeen|had\sbeen|are|got|have|had|been))?\s(?P<verb>{_CV})\b",
+    re.IGNORECASE,
+)
+_COUNT_OBJ = re.compile(
+    rf"\b(?P<verb>killing|killed|injuring|injured|wounding|wounded|arresting|arrested|left|leaving)\s"
+    rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
+    rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
+    re.IGNORECASE,
+)
+_TOLL = re.compile(
+    rf"\b(?P<what>death\stoll|toll|number\sof\s(?:dead|deaths|injured|casualties))\s(?:\w+\s){{0,2}}?"
+    rf"(?:to|at|of|is|was|stands\sat|stood\sat|reached|hit)\s(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE})\b",
+    re.IGNORECASE,
+)
+_NOUN_AFTER = re.compile(rf"^\s(?:[A-Z]\w+\s)?{_PEOPLE}\b", re.IGNORECASE)
+
+
+def _count_value(num: str, hedge: str | None) -> dict[str, Any] | None:
+    key = num.lower()
+    if key in VAGUE or key + " of" in VAGUE:
+        lo, hi = VAGUE.get(key) or VAGUE[key + " of"]
+        return {
+            "lo": lo,
+            "hi": hi,
+            "lo_open": False,
+            "hi_open": False,
+            "unit": "people",
+            "value": lo,
+            "hedge": key,
+        }
+    v = parse_number(num)
+    if v is None or v != int(v) or v > 10_000_000:
+        return None
+    return interval(v, hedge, "people")
+
+
+_COUNT_VERB_SCAN = re.compile(r"\b(?:" + trie_regex(_COUNT_VERBS) + r")\b")
+_COUNT_GATE = re.compile(
+    trie_regex(["kill", "dead", "die", "injur", "wound", "hurt", "hospital", "arrest", "detain", "missing",
+                "evacuat", "rescu", "toll"])
+)  # fmt: skip
+
+
+#: Nouns that count everyone (the event's total); any other noun counts a subgroup.
+_TOTAL_NOUNS = frozenset({"people", "persons", "victims", "others"})
+
+
+def _group(pred: str, noun: str | None) -> str:
+    """``killed`` for a total, ``killed:women`` for a subgroup ("two women died" is not the toll)."""
+    if noun is None:
+        return pred
+    n = re.sub(r"\s+", " ", noun.lower())
+    return pred if n in _TOTAL_NOUNS else f"{pred}:{n}"
+
+
+def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
+    """_COUNT_SUBJ matches, searched only in the 90 characters before each count verb."""
+    out: list[re.Match[str]] = []
+    last_end = 0
+    for v in _COUNT_VERB_SCAN.finditer(low):
+        lo = max(last_end, v.start() - 90)
+        for m in _COUNT_SUBJ.finditer(sentence, lo, min(len(sentence), v.end() + 2)):
+            if m.end("verb") == v.end():
+                out.append(m)
+                last_end = m.end()
+                break
+    return out
+
+
+def counts(sentence: str) -> Iterator[Found]:
+    low = sentence.lower()
+    if not _COUNT_GATE.search(low):
+        return
+    seen: set[tuple[int, int]] = set()
+    for m in _count_subj_matches(sentence, low):
+        if _NOUN_AFTER.match(sentence, m.end()):
+            continue  # "23 severely wounded Ukrainian soldiers": an adjective, not the event's count
+        if re.match(r"\s?(?:years?|months?|days?|hours?|minutes?|percent|%)", sentence[m.end("num") :]):
+            continue
+        val = _count_value(m.group("num"), m.group("hedge"))
+        if val is None:
+            continue
+        pred = _COUNT_VERBS[m.group("verb").lower()]
+        seen.add((m.start("num"), m.end("num")))
+        yield Found(
+            "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))
+        )
+    for m in _COUNT_OBJ.finditer(sentence):
+        verb = m.group("verb").lower()
+        if verb in ("left", "leaving") and not m.group("dead"):
+            continue
+        if (m.start("num"), m.end("num")) in seen:
+            continue
+        if re.match(r"\s?(?:years?|months?|days?|hours?|minutes?|percent|%|times)", sentence[m.end("num") :]):
+            continue
+        val = _count_value(m.group("num"), m.group("hedge"))
+        if val is None:
+            continue
+        base = (m.group("dead") or verb).strip().lower()
+        pred = {
+            "killing": "killed",
+            "injuring": "injured",
+            "wounding": "injured",
+            "arresting": "arrested",
+        }.get(base, _COUNT_VERBS.get(base, "killed"))
+        yield Found(
+            "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))
+        )
+    if "toll" in low or "number of" in low:
+        for m in _TOLL.finditer(sentence):
+            what = m.group("what").lower()
+            pred = "injured" if "injured" in what else "killed"
+            val = _count_value(m.group("num"), m.group("hedge"))
+            if val is not None:
+                yield Found("quantity", "event", pred, val, m.start(), m.end(), _h(m.group("hedge")))
+
+
+def _h(hedge: str | None) -> tuple[str, ...]:
+    return (re.sub(r"\s+", " ", hedge.lower()),) if hedge else ()
+
+
+_NAME = r"[A-Z][a-z][\w’'-]{0,20}(?:\s[A-Z][a-z][\w’'-]{0,20}){0,2}"
+_AGE_APPOS = re.compile(rf"(?P<name>{_NAME}),\s(?P<age>\d{{1,3}}),")
+_AGE_ADJ = re.compile(
+    rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?:[a-z]+\s){{0,2}}(?P<name>{_NAME})"
+)
+_AGE_DEATH = re.compile(
+    rf"\b(?:dies|died|dead|passed\saway)\s(?:\w+\s){{0,3}}?(?:at|aged|at\sthe\sage\sof)\s"
+    rf"(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})\b"
+)
+_NAME_RE = re.compile(_NAME)
+_PAST_YEAR = re.compile(r"\b(?:in|since|of)\s(?:1[89]\d\d|20\d\d)\b")
+
+
+def _age(v: float, name: str) -> dict[str, Any]:
+    value = interval(v, None, "years")
+    value["given"] = given_name(name)
+    return value
+
+
+def ages(sentence: str) -> Iterator[Found]:
+    low = sentence.lower()
+    death = "die" in low or "dead" in low or "passed away" in low
+    appos = ", " in sentence and _DIGIT.search(sentence) is not None
+    adj = "year" in low and "old" in low
+    if not (death or appos or adj):
+        return
+    past = bool(_PAST_YEAR.search(sentence))
+    for m in _AGE_DEATH.finditer(sentence) if death else ():
+        # the person is the last capitalised name before the verb ("Legendary actor John Smith dies")
+        names = [
+            n for n in _NAME_RE.finditer(sentence, max(0, m.start() - 80), m.start()) if " " in n.group()
+        ]
+        if not names:
+            continue
+        key = person_key(names[-1].group())
+        v = parse_number(m.group("age"))
+        if key and v is not None and 0 < v < 130:
+            yield Found("quantity", key, "age", _age(v, names[-1].group()), m.start(), m.end())
+    if past:
+        return  # "Smith, 62, told reporters in 2015": an age at a past date, not today's
+    for m in _AGE_APPOS.finditer(sentence) if appos else ():
+        key = person_key(m.group("name"))
+        v = float(m.group("age"))
+        if key and 0 < v < 130 and not re.match(r"\s?\d{4}", sentence[m.end() : m.end() + 6]):
+            yield Found("quantity", key, "age", _age(v, m.group("name")), m.start(), m.end())
+    for m in _AGE_ADJ.finditer(sentence) if adj else ():
+        key = person_key(m.group("name"))
+        v = parse_number(m.group("age"))
+        if key and v is not None and 0 < v < 130:
+            yield Found("quantity", key, "age", _age(v, m.group("name")), m.start(), m.end())
+
+
+_MAGNITUDE = re.compile(
+    rf"(?:\bmagnitude[\s-](?:of\s)?(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>\d{{1,2}}(?:\.\d{{1,2}})?)\b|"
+    r"\b(?P<num2>\d{1,2}(?:\.\d{1,2})?)[\s-]magnitude\b|"
+    r"\bmeasur(?:ed|ing)\s(?P<num3>\d{1,2}(?:\.\d{1,2})?)\son\sthe\sRichter)",
+    re.IGNORECASE,
+)
+_SCORE = re.compile(
+    r"\b(?P<a>\d{1,2})\s?[-–]\s?(?P<b>\d{1,2})\s(?:\w+\s)?(?:win|victory|defeat|loss|draw|triumph|thrashing|rout)\b"
+    r"|\b(?:won|beat|defeated|lost\sto|lost|drew|edged|routed)\s(?:[A-Z][\w.]*\s){0,3}(?:by\s)?"
+    r"(?P<c>\d{1,2})\s?[-–]\s?(?P<d>\d{1,2})\b"
+)
+# Money only for amounts an event usually has one of (a fine, a bail, a ransom): contracts, deals
+# and offers come in several per story (different players, counter-offers), so they are not slots.
+_MONEY = re.compile(
+    rf"(?P<cur>[$€£¥])\s?(?P<num>{NUMERAL_RE})(?:\s?(?P<scale>million|billion|thousand|bn|m|k)\b)?"
+    r"(?P<after>\s(?:fine|bail|ransom|reward|settlement|damages|penalty|payout|bond))?",
+)
+_MONEY_NOUN_BEFORE = re.compile(
+    r"\b(?P<noun>fine|bail|ransom|reward|settlement|damages|penalty|payout|bond)\s(?:of|worth|valued\sat|totaling|"
+    r"totalling|set\sat)\s(?:(?:about|around|roughly|approximately|nearly|almost|more\sthan|over|"
+    r"at\sleast|up\sto|some)\s)?$",
+    re.IGNORECASE,
+)
+_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+_SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
+_PERCENT = re.compile(
+    rf"\b(?P<noun>turnout|unemployment|inflation|growth|gdp|approval\srating|approval|interest\srate|"
+    rf"support|vote|votes|share)\s(?:rate\s)?(?:\w+\s){{0,4}}?(?:of|at|was|is|to|by|stood\sat|reached|hit|"
+    rf"grew\sby|rose\sto|fell\sto|rose\sby|fell\sby)\s(?i:(?P<hedge>{_HEDGE})\s)?"
+    rf"(?P<num>\d{{1,3}}(?:\.\d{{1,3}})?)\s?(?:%|percent|per\scent)",
+    re.IGNORECASE,
+)
+
+
+_SCORE_GATE = re.compile(
+    trie_regex(["win", "won", "victory", "defeat", "beat", "lost", "loss", "draw", "drew", "triumph", "edged",
+                "routed", "rout", "thrashing"])
+)  # fmt: skip
+
+
+_SCORE_HINT = re.compile(r"\d\s?[-–]\s?\d")
+
+
+def misc(sentence: str) -> Iterator[Found]:
+    low = sentence.lower()
+    if "magnitude" in low or "richter" in low:
+        for m in _MAGNITUDE.finditer(sentence):
+            raw = m.group("num") or m.group("num2") or m.group("num3")
+            v = float(raw)
+            if 0 < v < 11:
+                val = interval(v, m.group("hedge"), "magnitude", floor=None)
+                yield Found(
+                    "quantity", "earthquake", "magnitude", val, m.start(), m.end(), _h(m.group("hedge"))
+                )
+    if ("-" in sentence or "–" in sentence) and _SCORE_GATE.search(low) and _SCORE_HINT.search(sentence):
+        for m in _SCORE.finditer(sentence):
+            a = int(m.group("a") or m.group("c"))
+            b = int(m.group("b") or m.group("d"))
+            hi, lo = max(a, b), min(a, b)
+            val = {"score": [hi, lo], "unit": "score"}
+            yield Found("quantity", "match", "score", val, m.start(), m.end())
+    if any(c in sentence for c in "$€£¥"):
+        for m in _MONEY.finditer(sentence):
+            noun = m.group("after")
+            if noun is None:
+                nb = _MONEY_NOUN_BEFORE.search(sentence[max(0, m.start() - 60) : m.start()])
+                noun = nb.group("noun") if nb else None
+                hedge_m = re.search(rf"(?i:({_HEDGE}))\s$", sentence[max(0, m.start() - 25) : m.start()])
+            else:
+                hedge_m = re.search(rf"(?i:({_HEDGE}))\s$", sentence[max(0, m.start() - 25) : m.start()])
+            if noun is None:
+                continue
+            amount = parse_number(m.group("num"))
+            if amount is None:
+                continue
+            amount *= _SCALE.get((m.group("scale") or "").lower(), 1.0)
+            hedge = hedge_m.group(1) if hedge_m else None
+            val = interval(amount, hedge, _CURRENCY[m.group("cur")])
+            subj = re.sub(r"\s+", " ", noun.strip().lower())
+            yield Found("quantity", subj, "amount", val, m.start(), m.end(), _h(hedge))
+    if "%" in sentence or "percent" in low or "per cent" in low:
+        for m in _PERCENT.finditer(sentence):
+            v = float(m.group("num"))
+            noun = re.sub(r"\s+", " ", m.group("noun").lower())
+            noun = {"votes": "vote", "approval rating": "approval"}.get(noun, noun)
+            val = interval(v, m.group("hedge"), "percent")
+            yield Found("quantity", noun, "percent", val, m.start(), m.end(), _h(m.group("hedge")))
+
+
+def find_quantities(sentence: str) -> list[Found]:
+    """All durations and quantities of one sentence, in text order."""
+    out: list[Found] = []
+    out.extend(durations(sentence))
+    out.extend(counts(sentence))
+    out.extend(ages(sentence))
+    out.extend(misc(sentence))
+    out.sort(key=lambda f: (f.start, f.end, f.predicate))
+    return out

@@ -1,0 +1,268 @@
+"""How two same-slot claims relate, human renderings, and the conflict rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from worker.core.model import Claim
+
+RULES: dict[str, str] = {
+    "duration": "Two durations conflict when their intervals (after hedges: about ±10%, more than (v,∞), "
+    "at least [v,∞), nearly [v·0.9,v)) are disjoint.",
+    "quantity": "Two quantities conflict when their intervals (hedges applied, same unit) are disjoint; "
+    "scores conflict when the results differ; different units never conflict.",
+    "time": "Two clock times conflict when both zones are known and their UTC windows (±15 min if hedged, "
+    "±1 min if exact) are disjoint.",
+    "date": "Two dates conflict when their day ranges (mid-month = 10–20) are disjoint; a missing year "
+    "compares month and day only.",
+    "place": "Two places conflict when neither contains the other and they do not overlap "
+    "(Riyadh ⊂ Saudi Arabia ⊂ Middle East never conflicts).",
+    "role": "Two roles of one person conflict only when both head offices are known, specific and "
+    "distinct (spokesperson vs deputy chief of staff); same head or a generic head is compatible.",
+    "proposition": "Two propositions on the same agent and scoped proposition conflict when their "
+    "polarities differ (agreed vs refused); a conditional agreement still conflicts with a refusal.",
+}
+
+_EPS = 1e-9
+
+
+def _eq(x: float, y: float) -> bool:
+    """Equal within _EPS; two infinities of one sign are equal (inf - inf is nan)."""
+    return x == y or abs(x - y) <= _EPS
+
+
+def _bounds(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:
+    lo = v.get("lo")
+    hi = v.get("hi")
+    return (
+        float("-inf") if lo is None else float(lo),
+        float("inf") if hi is None else float(hi),
+        bool(v.get("lo_open")) and lo is not None,
+        bool(v.get("hi_open")) and hi is not None,
+    )
+
+
+def _contains(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> bool:
+    """Interval a contains interval b."""
+    alo, ahi, alo_o, ahi_o = a
+    blo, bhi, blo_o, bhi_o = b
+    lo_ok = alo < blo - _EPS or (_eq(alo, blo) and (not alo_o or blo_o))
+    hi_ok = ahi > bhi + _EPS or (_eq(ahi, bhi) and (not ahi_o or bhi_o))
+    return lo_ok and hi_ok
+
+
+def _disjoint(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> bool:
+    alo, ahi, alo_o, ahi_o = a
+    blo, bhi, blo_o, bhi_o = b
+    if ahi < blo - _EPS or bhi < alo - _EPS:
+        return True
+    if _eq(ahi, blo) and (ahi_o or blo_o):
+        return True
+    return _eq(bhi, alo) and (bhi_o or alo_o)
+
+
+def relate_intervals(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> str:
+    """same / refines (b inside a) / generalizes (a inside b) / compatible / conflict."""
+    if _disjoint(a, b):
+        return "conflict"
+    ab = _contains(a, b)
+    ba = _contains(b, a)
+    if ab and ba:
+        return "same"
+    if ab:
+        return "refines"
+    if ba:
+        return "generalizes"
+    return "compatible"
+
+
+def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    if "score" in a or "score" in b:
+        return "same" if list(a.get("score") or []) == list(b.get("score") or []) else "conflict"
+    if a.get("unit") != b.get("unit"):
+        return "compatible"
+    return relate_intervals(_bounds(a), _bounds(b))
+
+
+def _time_window(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:
+    """UTC window in minutes after the local date's 00:00 UTC, widened by the tolerance."""
+    tol = float(v.get("tol") or 0)
+    return (float(v["utc_lo"]) - tol, float(v["utc_hi"]) + tol, False, False)
+
+
+def _day_index(date: str) -> int:
+    return dt.date.fromisoformat(date).toordinal()
+
+
+def _relate_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    if a.get("utc_lo") is None or b.get("utc_lo") is None:
+        # unknown zone: only local clock readings of the same (unknown) zone are comparable
+        if a.get("zone") is None and b.get("zone") is None and a.get("local") == b.get("local"):
+            return "same"
+        return "compatible"
+    wa = _time_window(a)
+    wb = _time_window(b)
+    if a.get("date") and b.get("date") and a["date"] != b["date"]:
+        shift = (_day_index(str(b["date"])) - _day_index(str(a["date"]))) * 1440
+        wb = (wb[0] + shift, wb[1] + shift, False, False)
+    # with a date on one side only, both are read as the same day (the undated one is relative)
+    return relate_intervals(wa, wb)
+
+
+def _relate_date(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    def key(v: Mapping[str, Any], which: str, with_year: bool) -> float:
+        m, d = (int(x) for x in str(v[which]).split("-"))
+        y = int(v["year"]) if with_year else 0
+        return float(y * 400 + m * 32 + d)
+
+    with_year = a.get("year") is not None and b.get("year") is not None
+    ia = (key(a, "lo", with_year), key(a, "hi", with_year), False, False)
+    ib = (key(b, "lo", with_year), key(b, "hi", with_year), False, False)
+    rel = relate_intervals(ia, ib)
+    if rel == "same" and a.get("year") != b.get("year"):
+        return "refines" if b.get("year") is not None else "generalizes"
+    return rel
+
+
+def _relate_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    ta, tb = str(a.get("title", "")).lower(), str(b.get("title", "")).lower()
+    if a.get("office") == b.get("office") and ta == tb:
+        return "same"
+    if a.get("generic") or b.get("generic"):
+        return "compatible"
+    if a.get("office") != b.get("office"):
+        return "conflict"
+    return "compatible"
+
+
+def _relate_place(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    ka, kb = a.get("key"), b.get("key")
+    if ka == kb:
+        return "same"
+    anc_a = set(a.get("ancestors") or [])
+    anc_b = set(b.get("ancestors") or [])
+    if ka in anc_b:
+        return "refines"
+    if kb in anc_a:
+        return "generalizes"
+    ma, mb = set(a.get("members") or []), set(b.get("members") or [])
+    if ma & mb:
+        return "compatible"
+    return "conflict"
+
+
+def _relate_prop(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    if bool(a.get("polarity")) != bool(b.get("polarity")):
+        return "conflict"
+    if bool(a.get("conditional")) != bool(b.get("conditional")):
+        return "compatible"
+    return "same"
+
+
+def relate(a: Claim, b: Claim) -> str:
+    """Relation of two claims of the same slot: same/refines/generalizes/compatible/conflict."""
+    if a.kind != b.kind:
+        return "compatible"
+    va, vb = a.value, b.value
+    ga, gb = va.get("given"), vb.get("given")
+    if ga and gb and ga != gb and not (str(ga).startswith(str(gb)) or str(gb).startswith(str(ga))):
+        # same surname key, different first names ("Kimani Gray" vs "Mahnefah Gray"): namesakes
+        return "compatible"
+    if a.kind in ("duration", "quantity"):
+        return _relate_quantity(va, vb)
+    if a.kind == "time":
+        return _relate_time(va, vb)
+    if a.kind == "date":
+        return _relate_date(va, vb)
+    if a.kind == "role":
+        return _relate_role(va, vb)
+    if a.kind == "place":
+        return _relate_place(va, vb)
+    if a.kind == "proposition":
+        return _relate_prop(va, vb)
+    return "compatible"
+
+
+def _num(x: Any) -> str:
+    f = float(x)
+    return str(int(f)) if f == int(f) else f"{f:g}"
+
+
+def _describe_interval(v: Mapping[str, Any]) -> str:
+    unit = str(v.get("unit", ""))
+    vals = [x for x in (v.get("lo"), v.get("hi")) if x is not None]
+    if unit == "min" and vals and all(float(x) >= 1440 and float(x) % 1440 == 0 for x in vals):
+        scaled = {
+            k: (float(x) / 1440 if k in ("lo", "hi", "value") and x is not None else x) for k, x in v.items()
+        }
+        scaled["unit"] = "days"
+        return _describe_interval(scaled)
+    u = f" {unit}" if unit else ""
+    lo, hi = v.get("lo"), v.get("hi")
+    hedge = v.get("hedge")
+    if "score" in v:
+        s = v["score"]
+        return f"{s[0]}-{s[1]}"
+    if lo is not None and hi is not None and float(lo) == float(hi):
+        return f"{_num(lo)}{u}"
+    if hi is None and lo is not None:
+        return f"{'more than' if v.get('lo_open') else 'at least'} {_num(lo)}{u}"
+    if lo is None or (
+        float(lo) == 0
+        and hi is not None
+        and hedge in ("less than", "fewer than", "under", "shorter than", "up to", "at most", "no more than")
+    ):
+        return f"{'less than' if v.get('hi_open') else 'at most'} {_num(hi)}{u}"
+    if hedge in (
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "approx.",
+        "some",
+        "an estimated",
+        "close to",
+    ):
+        return f"about {_num(v.get('value', lo))}{u}"
+    return f"{_num(lo)}–{_num(hi)}{u}"
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{(minutes // 60) % 24:02d}:{minutes % 60:02d}"
+
+
+def describe(claim: Claim) -> str:
+    """Short human rendering of a claim's normalised value."""
+    v = claim.value
+    if claim.kind in ("duration", "quantity"):
+        return _describe_interval(v)
+    if claim.kind == "time":
+        zone = v.get("zone")
+        label = {"America/New_York": "ET", "UTC": "UTC"}.get(str(zone), str(zone)) if zone else "local"
+        pre = "about " if v.get("approx") else ""
+        s = f"{pre}{v.get('local')} {label}"
+        if zone and v.get("utc_lo") is not None and zone != "UTC":
+            lo, hi = int(v["utc_lo"]), int(v["utc_hi"])
+            s += f" ({_hhmm(lo)} UTC)" if lo == hi else f" ({_hhmm(lo)}–{_hhmm(hi)} UTC)"
+        return s
+    if claim.kind == "date":
+        y = v.get("year")
+        span = v["lo"] if v["lo"] == v["hi"] else f"{v['lo']}..{v['hi']}"
+        return f"{y}-{span}" if y else span
+    if claim.kind == "role":
+        # the title as written reads best ("White House spokesman"); the office when it is long
+        title = str(v.get("title") or "")
+        return title if 0 < len(title) <= 48 else str(v.get("office") or title)
+    if claim.kind == "place":
+        return str(v.get("name"))
+    if claim.kind == "proposition":
+        verb = "agreed" if v.get("polarity") else "refused"
+        cond = " (with conditions)" if v.get("conditional") else ""
+        scope = v.get("scope")
+        what = f"{scope} {v.get('topic')}" if scope not in (None, "any") else str(v.get("topic"))
+        if scope == "full" and v.get("topic") == "ceasefire":
+            what = "immediate full ceasefire"
+        return f"{verb}: {what}{cond}"
+    return str(dict(v))

@@ -1,0 +1,356 @@
+"""Clock times (kind ``time``) and calendar dates (kind ``date``).
+
+Time value::
+
+    {"local": "HH:MM", "zone": IANA name | None, "zone_source": "explicit" | "conversion" |
+     "article" | None, "date": "YYYY-MM-DD" | None, "approx": bool, "tol": minutes,
+     "utc_lo": int | None, "utc_hi": int | None}
+
+``utc_lo``/``utc_hi`` are minutes after 00:00 UTC of the local date.  With a known date they are
+equal (zoneinfo gives the DST-correct offset: 2025-03-18 ET = UTC-4).  Without a date they span
+the zone's standard and daylight offsets (ET: UTC-5..UTC-4), so comparisons stay sound either way.
+Unknown zone -> both None: such a time never conflicts (a conflict needs both zones).
+
+Zone inference for an unzoned time: a conversion written as "10:00 AM ET (4:00 PM Romanian time)"
+reveals the readers' zone (the parenthetical one) and becomes the article default; else the single
+explicit zone used in the article; else unknown.
+
+Date value: ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}``; "mid-February" is 02-10..02-20,
+"early" 01..10, "late" 20..end, a bare month its whole length.  A missing year never conflicts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from worker.core.claims.gazetteer import CAPITAL_ZONE, CITY_ZONE, country_code, fold
+from worker.core.claims.lexicon import trie_regex
+from worker.core.claims.quantities import Found
+from worker.core.claims.text import MONTHS
+
+#: Widening, in minutes, of a hedged time ("approximately 12:52 p.m.", "around 6 PM").
+HEDGED_TIME_TOLERANCE_MIN = 15
+#: Widening, in minutes, of an exact time (rounding to the minute).
+EXACT_TIME_TOLERANCE_MIN = 1
+#: Year used to find a zone's standard and daylight offsets when the article has no date.
+_REFERENCE_YEAR = 2025
+
+_ABBR_ZONES = {
+    "et": "America/New_York", "est": "America/New_York", "edt": "America/New_York",
+    "eastern": "America/New_York", "eastern time": "America/New_York",
+    "ct": "America/Chicago", "cst": "America/Chicago", "cdt": "America/Chicago", "central": "America/Chicago",
+    "central time": "America/Chicago", "mt": "America/Denver", "mst": "America/Denver",
+    "mdt": "America/Denver", "mountain": "America/Denver", "mountain time": "America/Denver",
+    "pt": "America/Los_Angeles", "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles", "pacific time": "America/Los_Angeles", "gmt": "UTC", "utc": "UTC",
+    "bst": "Europe/London", "cet": "Europe/Paris", "cest": "Europe/Paris", "eet": "Europe/Bucharest",
+    "eest": "Europe/Bucharest", "msk": "Europe/Moscow", "jst": "Asia/Tokyo", "ist": "Asia/Kolkata",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "hkt": "Asia/Hong_Kong",
+}  # fmt: skip
+_ZONE = (
+    r"(?:ET|EST|EDT|CT|CST|CDT|MT|MST|MDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST|EET|EEST|MSK|JST|IST|AEST|AEDT|HKT|"
+    r"(?:Eastern|Central|Mountain|Pacific)(?:\s(?:Standard\s|Daylight\s)?[Tt]ime)?|"
+    r"[A-Z][a-z]{2,15}(?:\s[A-Z][a-z]{2,15})?\s(?:local\s)?time)"
+)
+_CLOCK = (
+    r"(?P<h>\d{1,2})(?:\s?[:.]\s?(?P<m>[0-5]\d))?\s?(?P<ap>[aApP]\.?\s?[mM]\b\.?)?"
+    rf"(?:\s(?P<zone>{_ZONE})\b)?"
+)
+_TIME = re.compile(
+    r"(?:(?P<hedge>approximately|approx\.|around|about|roughly|circa|some\stime\saround|shortly\safter|"
+    r"just\safter|shortly\sbefore|just\sbefore)\s)?" + _CLOCK
+)
+_CONVERSION = re.compile(
+    rf"\d{{1,2}}(?:\s?[:.]\s?[0-5]\d)?\s?(?:[aApP]\.?\s?[mM]\b\.?)?\s(?P<z1>{_ZONE})\s?\(\s?"
+    rf"\d{{1,2}}(?:\s?[:.]\s?[0-5]\d)?\s?(?:[aApP]\.?\s?[mM]\b\.?)?\s?(?P<z2>{_ZONE})\s?\)"
+)
+_CLOCK_HINT = re.compile(r"\d\s?(?:[aApP]\.?\s?[mM]\b|[:.]\s?[0-5]\d\s?[aApP]\.?\s?[mM]\b|:\s?[0-5]\d)")
+# An unzoned time followed by its conversion into a named zone.
+_LOCAL_CONVERSION = re.compile(
+    r"\d{1,2}(?:\s?[:.]\s?[0-5]\d)?\s?[aApP]\.?\s?[mM]\b\.?(?:\s[A-Z][a-z]{2,8})?\s?\(\s?"
+    rf"\d{{1,2}}(?:\s?[:.]\s?[0-5]\d)?\s?(?:[aApP]\.?\s?[mM]\b\.?)?\s?{_ZONE}"
+)
+_EXPLICIT_ZONE = re.compile(rf"\d\s?(?:[aApP]\.?\s?[mM]\b\.?)?\s(?P<zone>{_ZONE})\b")
+_EXPLICIT_DATE_IN_SENT = re.compile(
+    r"\b(?P<month>Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]{0,6}\.?\s(?P<day>\d{1,2}),?\s"
+    r"(?P<year>\d{4})\b"
+)
+
+_EVENT = re.compile(
+    r"\b(?P<w>phone\scall|call|conversation|discussion|talks|spoke|talked|meeting|summit|quake|opened\sfire|"
+    r"earthquake|tremor|explosion|blast|attack|shooting|crash|fire|blaze|storm|hurricane|landslide|"
+    r"ceremony|speech|press\sconference|vote|launch|game|match|raid|strike|strikes|arrest|eruption|"
+    r"flight|protest)\b",
+    re.IGNORECASE,
+)
+_EVENT_MAP = {
+    "phone call": "call", "conversation": "call", "discussion": "call", "talks": "call", "spoke": "call",
+    "speak": "call", "talked": "call", "summit": "meeting", "quake": "earthquake", "tremor": "earthquake",
+    "blast": "explosion", "blaze": "fire", "strikes": "strike", "opened fire": "shooting",
+}  # fmt: skip
+_VERB = re.compile(
+    r"\b(?P<v>began|begin|begins|beginning|started|start|starts|commenced|commence|commences|kicked\soff|"
+    r"got\sunderway|opened\sfire|opened|ended|ends|end|concluded|conclude|finished|finish|wrapped\sup|was\sover|"
+    r"hung\sup|struck|hit|occurred|happened|took\splace|erupted|broke\sout|exploded|landed|took\soff|"
+    r"crashed|rang|was\sreported)\b",
+    re.IGNORECASE,
+)
+_START = frozenset((
+    "began", "begin", "begins", "beginning", "started", "start", "starts", "commenced", "commence",
+    "commences", "opened",
+))  # fmt: skip
+_START_PHRASES = frozenset({"kicked off", "got underway", "took off"})
+_END = frozenset(["ended", "ends", "end", "concluded", "conclude", "finished", "finish", "landed"])
+_END_PHRASES = frozenset({"wrapped up", "was over", "hung up"})
+_SCHEDULED = re.compile(
+    r"\b(?:scheduled|expected|due|planned|set|supposed|slated|poised|going)\s(?:to|for)\b", re.IGNORECASE
+)
+
+
+def zone_name(text: str | None) -> str | None:
+    """IANA zone for a written zone ("ET", "Romanian time", "Moscow time"), else None."""
+    if not text:
+        return None
+    key = fold(text)
+    if key in _ABBR_ZONES:
+        return _ABBR_ZONES[key]
+    m = re.match(r"(.+?)\s(?:local\s)?time$", key)
+    if not m:
+        return None
+    place = m.group(1)
+    if place in ("local", "the local", "our"):
+        return None
+    if place in _ABBR_ZONES:
+        return _ABBR_ZONES[place]
+    if place in CITY_ZONE:
+        return CITY_ZONE[place]
+    code = country_code(place)
+    return CAPITAL_ZONE.get(code) if code else None
+
+
+def article_zone(text: str) -> tuple[str | None, str | None]:
+    """(default zone, how it was found) for the article's unzoned times."""
+    t = text[:200_000]
+    if not _CLOCK_HINT.search(t):
+        return None, None  # no clock time at all: skip the three zone scans
+    if _LOCAL_CONVERSION.search(t):
+        # "9:40 p.m. Friday (1:40 a.m. ET)": the article's own times are in some other, unnamed zone
+        return None, None
+    for m in _CONVERSION.finditer(t):
+        z = zone_name(m.group("z2"))
+        if z:
+            return z, "conversion"
+    zones = sorted({z for m in _EXPLICIT_ZONE.finditer(t) if (z := zone_name(m.group("zone")))})
+    if len(zones) == 1:
+        return zones[0], "article"
+    return None, None
+
+
+def _offsets(zone: str, date: dt.date | None) -> tuple[int, int]:
+    """(min, max) UTC offset in minutes of ``zone`` on ``date`` (or over the reference year)."""
+    tz = ZoneInfo(zone)
+    days = [date] if date is not None else [dt.date(_REFERENCE_YEAR, 1, 15), dt.date(_REFERENCE_YEAR, 7, 15)]
+    offs = []
+    for d in days:
+        off = dt.datetime(d.year, d.month, d.day, 12, tzinfo=tz).utcoffset()
+        offs.append(int(off.total_seconds() // 60) if off is not None else 0)
+    return min(offs), max(offs)
+
+
+def published_date(published_at: str | None) -> dt.date | None:
+    if not published_at:
+        return None
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published_at.strip())
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+#: How far (characters) the event noun and the verb may be from the time they anchor.
+_EVENT_WINDOW = 50
+_VERB_WINDOW = 100
+
+
+def _distance(a: re.Match[str], t_start: int, t_end: int) -> int:
+    return max(0, a.start() - t_end, t_start - a.end())
+
+
+def _predicate(sentence: str, t_start: int, t_end: int) -> str | None:
+    verbs = [v for v in _VERB.finditer(sentence) if _distance(v, t_start, t_end) <= _VERB_WINDOW]
+    if not verbs:
+        return None
+    v = min(verbs, key=lambda m: _distance(m, t_start, t_end))
+    word = re.sub(r"\s+", " ", v.group("v").lower())
+    before = sentence[max(0, v.start() - 30) : v.start()]
+    scheduled = bool(_SCHEDULED.search(before))
+    if word in _START or word in _START_PHRASES:
+        base = "start_time"
+    elif word in _END or word in _END_PHRASES:
+        base = "end_time"
+    else:
+        base = "time"
+    return f"scheduled_{base}" if scheduled else base
+
+
+_PAREN_TIME = re.compile(
+    rf"(?:\s[A-Z][a-z]{{2,8}})?\s?\(\s?\d{{1,2}}(?:\s?[:.]\s?[0-5]\d)?\s?(?:[aApP]\.?\s?[mM]\b\.?)?\s?{_ZONE}"
+)
+
+
+def find_times(
+    sentence: str, default_zone: tuple[str | None, str | None], pub: dt.date | None
+) -> Iterator[Found]:
+    if not re.search(r"\d\s?(?:[:.]\s?[0-5]\d|[aApP]\.?\s?[mM]\b)", sentence):
+        return
+    skip_after: int = -1
+    for m in _TIME.finditer(sentence):
+        if m.start() < skip_after:
+            continue
+        if not m.group("ap") and not (m.group("m") and m.group("zone")):
+            continue
+        if m.group("m") is None and not m.group("ap"):
+            continue
+        pre = sentence[max(0, m.start() - 2) : m.start()]
+        if re.search(r"[\d.,:$]$", pre):
+            continue
+        h = int(m.group("h"))
+        mi = int(m.group("m") or 0)
+        ap = (m.group("ap") or "").lower().replace(".", "").replace(" ", "")
+        if h > 23 or (ap and not 1 <= h <= 12):
+            continue
+        if ap == "pm" and h != 12:
+            h += 12
+        elif ap == "am" and h == 12:
+            h = 0
+        written = m.group("zone")
+        zone = zone_name(written)
+        source = "explicit" if zone else None
+        if zone is None and not (written and "local" in written.lower()):
+            # nothing (or no known zone) written: the article's default zone.  "local time" stays
+            # unknown: it is the place's zone, which need not be the article's.
+            zone, source = default_zone
+        # "10:00 AM ET (4:00 PM Romanian time)": the parenthetical is the same moment, skip it.
+        # "9:40 p.m. Friday (1:40 a.m. ET)": the zoned parenthetical is the one to keep.
+        paren = _PAREN_TIME.match(sentence, m.end())
+        if paren:
+            if not m.group("zone"):
+                continue
+            close = sentence.find(")", m.end(), m.end() + 60)
+            skip_after = close if close > 0 else m.end() + 40
+        event_words = [
+            e for e in _EVENT.finditer(sentence) if _distance(e, m.start(), m.end()) <= _EVENT_WINDOW
+        ]
+        if not event_words:
+            continue
+        ev = min(event_words, key=lambda e: _distance(e, m.start(), m.end()))
+        word = re.sub(r"\s+", " ", ev.group("w").lower())
+        subject = _EVENT_MAP.get(word, word)
+        pred = _predicate(sentence, m.start(), m.end())
+        if pred is None:
+            continue
+        date: dt.date | None = None
+        dm = _EXPLICIT_DATE_IN_SENT.search(sentence)
+        if dm:
+            mon = MONTHS.get(dm.group("month").lower())
+            try:
+                date = dt.date(int(dm.group("year")), mon or 0, int(dm.group("day")))
+            except ValueError:
+                date = None
+        if date is None:
+            date = pub
+        hedge = m.group("hedge")
+        tol = HEDGED_TIME_TOLERANCE_MIN if hedge else EXACT_TIME_TOLERANCE_MIN
+        local = h * 60 + mi
+        value: dict[str, Any] = {
+            "local": f"{h:02d}:{mi:02d}",
+            "zone": zone,
+            "zone_source": source,
+            "date": date.isoformat() if date else None,
+            "approx": bool(hedge),
+            "tol": tol,
+            "utc_lo": None,
+            "utc_hi": None,
+        }
+        if zone:
+            lo_off, hi_off = _offsets(zone, date)
+            value["utc_lo"] = local - hi_off
+            value["utc_hi"] = local - lo_off
+        hedges = (re.sub(r"\s+", " ", hedge.lower()),) if hedge else ()
+        yield Found("time", subject, pred, value, m.start(), m.end(), hedges)
+
+
+_MONTH_NAMES = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_DATE = re.compile(
+    rf"\b(?:(?P<mod>early|mid|late)[-\s])?(?P<month>{_MONTH_NAMES})\b\.?(?:\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b)?"
+    r"(?:,?\s(?P<year>(?:19|20)\d\d)\b)?"
+)
+_DATE_EVENT = re.compile(
+    r"\b(?P<w>phone\scall|call|conversation|discussion|talks|spoke|talked|meeting|summit|quake|earthquake|"
+    r"explosion|blast|attack|shooting|crash|election|vote|ceremony|referendum|wedding|funeral|trial)\b",
+    re.IGNORECASE,
+)
+_MONTH_GATE = re.compile(trie_regex(_MONTH_NAMES.split("|")) + r"\b")
+#: How far (characters) a date may be from the event noun it dates.
+_DATE_WINDOW = 50
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def find_dates(sentence: str) -> Iterator[Found]:
+    if not _MONTH_GATE.search(sentence):
+        return
+    for m in _DATE.finditer(sentence):
+        month = MONTHS.get(m.group("month").lower())
+        if month is None:
+            continue
+        if m.group("month") == "May" and not m.group("day"):
+            continue  # the modal verb
+        pre = sentence[max(0, m.start() - 12) : m.start()].lower()
+        if not re.search(
+            r"(?:\bon|\bin|\bsince|\bof|\bduring|\bbefore|\bafter|\bmid|\b(?:early|late))\s?-?$", pre
+        ) and not (
+            m.group("day")
+            and re.match(r"\s(?:[A-Z]\w+\s){0,3}(?:meeting|summit|talks|call)", sentence[m.end() :])
+        ):
+            continue
+        last = _MONTH_DAYS[month - 1]
+        mod = (m.group("mod") or "").lower()
+        if m.group("day"):
+            d = int(m.group("day"))
+            if not 1 <= d <= last:
+                continue
+            lo = hi = d
+        elif mod == "early":
+            lo, hi = 1, 10
+        elif mod == "mid":
+            lo, hi = 10, 20
+        elif mod == "late":
+            lo, hi = 20, last
+        else:
+            lo, hi = 1, last
+        words = [
+            e for e in _DATE_EVENT.finditer(sentence) if _distance(e, m.start(), m.end()) <= _DATE_WINDOW
+        ]
+        if not words:
+            continue
+        ev = min(words, key=lambda e: _distance(e, m.start(), m.end()))
+        word = re.sub(r"\s+", " ", ev.group("w").lower())
+        subject = _EVENT_MAP.get(word, word)
+        value = {
+            "year": int(m.group("year")) if m.group("year") else None,
+            "lo": f"{month:02d}-{lo:02d}",
+            "hi": f"{month:02d}-{hi:02d}",
+        }
+        end = m.end()
+        if sentence[end - 1 : end] == "." and not m.group("day") and len(m.group("month")) > 4:
+            end -= 1  # "in mid-February." ends the sentence; only "Feb." owns its period
+        yield Found("date", subject, "date", value, m.start(), end)
