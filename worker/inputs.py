@@ -31,6 +31,8 @@ def input_files(path: Path) -> list[Path]:
 
 
 def count_inputs(path: Path) -> int:
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
     if path.is_dir():
         return len(input_files(path))
     with path.open("rb") as fh:

@@ -65,6 +65,7 @@ def chrome_line_spans(text: str) -> list[tuple[int, int]]:
     print the caption twice, once as alt text) is chrome too.
     """
     spans: list[tuple[int, int]] = []
+    marked: set[tuple[int, int]] = set()  # membership in O(1): pages repeat lines thousands of times
     pos = 0
     in_link_list = False
     prev_line: str | None = None
@@ -90,9 +91,11 @@ def chrome_line_spans(text: str) -> list[tuple[int, int]]:
             spans.append((start, end))
         elif prev_line is not None and prev_span is not None and stripped == prev_line:
             # A line printed twice in a row is a caption (once as alt text, once visible).
-            if prev_span not in spans:
+            if prev_span not in marked:
                 spans.append(prev_span)
+                marked.add(prev_span)
             spans.append((start, end))
+            marked.add((start, end))
         elif len(stripped) < 600 and _CAPTION_CREDIT.search(stripped):
             spans.append((start, end))
             # The caption printed twice: the earlier copy lacks the credit.
@@ -100,9 +103,10 @@ def chrome_line_spans(text: str) -> list[tuple[int, int]]:
                 prev_line is not None
                 and prev_span is not None
                 and stripped.startswith(prev_line)
-                and prev_span not in spans
+                and prev_span not in marked
             ):
                 spans.insert(len(spans) - 1, prev_span)
+                marked.add(prev_span)
         prev_line, prev_span = stripped, (start, end)
     return spans
 

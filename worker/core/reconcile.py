@@ -61,6 +61,11 @@ EVOLVING_PREDICATE_WORDS: tuple[str, ...] = (
 PRELIMINARY_HEDGES: frozenset[str] = frozenset(
     {"preliminary", "initial", "early", "provisional", "unconfirmed"}
 )
+#: Hedges that bound a value ("more than two hours") rather than express doubt about
+#: it: they shape the interval, and do not lower a contradiction's confidence.
+BOUND_HEDGES: frozenset[str] = frozenset(
+    {"more than", "over", "at least", "up to", "nearly", "almost", "under", "less than", "fewer than", "at most"}
+)
 
 #: Confidence model (documented in docs/architecture.md): a contradiction's
 #: confidence is BASE scaled by the weakest side's strongest claim weight.
@@ -411,7 +416,7 @@ def _value_key(recs: Sequence[Mapping[str, Any]]) -> list[str]:
 def _weight(rec: Mapping[str, Any]) -> float:
     c = rec["claim"]
     w = 1.0
-    if c.get("hedges"):
+    if any(h not in BOUND_HEDGES for h in c.get("hedges") or ()):
         w -= HEDGE_PENALTY
     kind = (c.get("attribution") or {}).get("kind")
     if kind == "social":

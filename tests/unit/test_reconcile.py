@@ -1,0 +1,144 @@
+"""Per-event reconciliation rules, on claims extracted from real sentences."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from worker.core.claims import extract_claims
+from worker.core.model import Article
+from worker.core.reconcile import Output, Routed, reconcile
+
+EVENT = "ev-test"
+
+
+def routed(aid: str, text: str, source: str | None = None, published_at: str | None = None, op: str = "article",
+           duplicate_of: str | None = None) -> Routed:  # fmt: skip
+    claims = tuple(extract_claims(Article(id=aid, text=text)))
+    return Routed(
+        op=op,
+        event_id=EVENT,
+        article_id=aid,
+        source=source or f"article:{aid}",
+        published_at=published_at,
+        content_hash=f"h-{aid}-{len(text)}",
+        claims=claims,
+        duplicate_of=duplicate_of,
+    )
+
+
+def feed(*msgs: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+    state: dict[str, Any] | None = None
+    outputs: list[Output] = []
+    for msg in msgs:
+        state, more = reconcile(state, msg)
+        outputs += more
+    return state, outputs
+
+
+def types(outputs: list[Output]) -> list[str]:
+    return [o.value["type"] for o in outputs]
+
+
+def test_new_slot_then_corroboration_then_refinement() -> None:
+    _, out = feed(
+        routed("a", "The call lasted over an hour."),
+        routed("b", "The call lasted over an hour, aides said."),
+        routed("c", "The call lasted 90 minutes."),
+    )
+    assert types(out) == ["claim_added", "claim_corroborated", "claim_refined"]
+    assert [c["article_id"] for c in out[2].value["claims"]] == ["a", "c"]
+
+
+def test_disjoint_values_raise_one_contradiction_and_later_sources_extend_it() -> None:
+    state, out = feed(
+        routed("a", "The phone call lasted 90 minutes."),
+        routed("b", "The call lasted more than two hours."),
+        routed("c", "The call lasted about an hour and a half."),
+        routed("d", "The call lasted at least 90 minutes."),
+    )
+    contradictions = [o for o in out if o.topic == "contradictions"]
+    assert len(contradictions) == 1
+    k = contradictions[0].value
+    assert {(c["side"], c["article_id"]) for c in k["claims"]} == {("a", "b"), ("b", "a")}
+    assert k["kind"] == "duration" and k["slot"] == "call|duration"
+    extended = [o.value for o in out if o.value["type"] == "contradiction_extended"]
+    assert [(e["contradiction_id"], e["source"]) for e in extended] == [(k["id"], "article:c")]
+    # "at least 90 minutes" is compatible with both sides: it joins neither.
+    assert state is not None
+    ids = state["contradictions"][k["id"]]
+    assert len(ids["a"]) + len(ids["b"]) == 3
+
+
+def test_contradiction_id_does_not_depend_on_article_ids() -> None:
+    _, first = feed(routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours."))
+    _, second = feed(routed("x", "The call lasted 90 minutes."), routed("y", "The call lasted more than two hours."))
+    ids = [[o.value["id"] for o in out if o.topic == "contradictions"] for out in (first, second)]
+    assert ids[0] == ids[1] and len(ids[0]) == 1
+
+
+def test_same_source_disagreeing_with_itself_is_marked() -> None:
+    _, out = feed(
+        routed("a", "The call lasted 90 minutes.", source="Wire"),
+        routed("b", "The call lasted more than two hours.", source="Wire"),
+    )
+    (k,) = [o.value for o in out if o.topic == "contradictions"]
+    assert k["self_contradiction"] is True
+    _, other = feed(routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours."))
+    (k2,) = [o.value for o in other if o.topic == "contradictions"]
+    assert k["confidence"] < k2["confidence"]
+
+
+def test_a_later_larger_toll_supersedes_instead_of_contradicting() -> None:
+    _, out = feed(
+        routed("a", "The earthquake killed five people, officials said.", published_at="2024-01-01T10:00:00Z"),
+        routed("b", "The earthquake killed 23 people, officials said.", published_at="2024-01-02T10:00:00Z"),
+    )
+    assert "claim_superseded" in types(out)
+    assert not [o for o in out if o.topic == "contradictions"]
+    # Undated, the same disagreement is a contradiction: arrival order is no evidence of "later".
+    _, undated = feed(
+        routed("a", "The earthquake killed five people, officials said."),
+        routed("b", "The earthquake killed 23 people, officials said."),
+    )
+    assert [o.value["kind"] for o in undated if o.topic == "contradictions"] == ["quantity"]
+
+
+def test_redelivery_is_a_no_op_and_input_state_is_not_mutated() -> None:
+    msg_a = routed("a", "The call lasted 90 minutes.")
+    msg_b = routed("b", "The call lasted more than two hours.")
+    state, _ = feed(msg_a)
+    before = copy.deepcopy(state)
+    state2, out = reconcile(state, msg_b)
+    assert state == before, "reconcile must not modify the state it is given"
+    state3, again = reconcile(state2, msg_b)
+    assert again == [] and state3 == state2
+
+
+def test_revision_replaces_the_articles_claims() -> None:
+    first = routed("a", "The call lasted 90 minutes.")
+    revised = Routed(**{**{s: getattr(first, s) for s in Routed.__slots__},
+                        "op": "revision", "content_hash": "h-new",
+                        "claims": tuple(extract_claims(Article(id="a", text="The call lasted 95 minutes.")))})  # fmt: skip
+    state, _ = feed(first, revised)
+    assert state is not None
+    values = [r["claim"]["value"]["lo"] for r in state["slots"]["call|duration"]]
+    assert values == [95.0]
+
+
+def test_a_copy_that_changes_a_number_is_a_correction_and_a_shortened_copy_is_not() -> None:
+    parent = routed("p", "The earthquake killed five people, officials said. The call lasted 90 minutes.")
+    changed = routed("c1", "The earthquake killed seven people, officials said.", op="duplicate", duplicate_of="p")
+    shortened = routed("c2", "The earthquake killed five people, officials said.", op="duplicate", duplicate_of="p")
+    state, out = feed(parent, changed, shortened)
+    corrections = [o.value for o in out if o.topic == "contradictions"]
+    assert [c["kind"] for c in corrections] == ["correction"]
+    assert {c["article_id"] for c in corrections[0]["claims"]} == {"p", "c1"}
+    # Copies never add claims (no corroboration from a copy).
+    assert state is not None
+    assert {r["article_id"] for recs in state["slots"].values() for r in recs} == {"p"}
+
+
+def test_expire_drops_the_state() -> None:
+    state, _ = feed(routed("a", "The call lasted 90 minutes."))
+    assert reconcile(state, Routed(op="expire", event_id=EVENT)) == (None, [])
