@@ -109,7 +109,7 @@ async def _produce(settings: Settings, path: Path, progress: bool, rate: float) 
     total = count_inputs(path)
     await ensure_topics(settings)
     producer = AIOKafkaProducer(
-        **client_kwargs(settings),  # type: ignore[arg-type]
+        **client_kwargs(settings),
         acks="all",
         max_request_size=MAX_MESSAGE_BYTES,
         linger_ms=5,
@@ -168,12 +168,13 @@ def render_card(value: dict[str, Any]) -> str:
             label = side.upper() if i == 0 else " "
             attribution = c.get("attribution") or {}
             who = c.get("source", "")
-            if attribution.get("kind") in ("speaker", "social") and attribution.get("name"):
+            if attribution.get("kind") == "social" and attribution.get("name") == who:
+                who += f" (post in {c.get('article_id', '')}"
+                who += f", {attribution['date']})" if attribution.get("date") else ")"
+            elif attribution.get("kind") in ("speaker", "social") and attribution.get("name"):
                 who += f" (quoting {attribution['name']}"
                 who += f", {attribution['date']})" if attribution.get("date") else ")"
-            lines.append(
-                f"   {label}  {who}: \u201c{c.get('raw', '')}\u201d \u2192 {_value_text(c.get('value'))}"
-            )
+            lines.append(f"   {label}  {who}: \u201c{c.get('raw', '')}\u201d \u2192 {_value_text(c)}")
             sentence = " ".join(str(c.get("text", "")).split())
             wrapped = textwrap.shorten(sentence, width=220, placeholder=" …")
             lines.extend("        " + part for part in textwrap.wrap(wrapped, width=100))
@@ -181,12 +182,18 @@ def render_card(value: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _value_text(value: Any) -> str:
-    if isinstance(value, dict):
-        if "text" in value:
-            return str(value["text"])
-        return ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
-    return str(value)
+def _value_text(claim: dict[str, Any]) -> str:
+    """The normalised value of a published claim, as the core describes it."""
+    from worker.core.claims import describe
+    from worker.core.model import Claim
+
+    try:
+        return describe(Claim.from_json({**claim, "sentence": claim.get("text", "")}))
+    except (KeyError, TypeError, ValueError):
+        value = claim.get("value")
+        if isinstance(value, dict):
+            return ", ".join(f"{k}={v}" for k, v in value.items() if v is not None)
+        return str(value)
 
 
 async def _watch(
@@ -202,7 +209,7 @@ async def _watch(
 
     consumer = AIOKafkaConsumer(
         topic,
-        **client_kwargs(settings),  # type: ignore[arg-type]
+        **client_kwargs(settings),
         group_id=None,
         auto_offset_reset="earliest",
         enable_auto_commit=False,

@@ -60,7 +60,7 @@ async def collect(settings: Settings, topic: str, until: Any, timeout: float) ->
         topic,
         **client_kwargs(settings),
         group_id=None,
-        auto_offset_reset="earliest",  # type: ignore[arg-type]
+        auto_offset_reset="earliest",
     )
     await consumer.start()
     records: list[dict[str, Any]] = []
@@ -98,8 +98,14 @@ def run_demo(seeds: Path, keep_running: bool = False) -> int:
         return 1
     worker: subprocess.Popen[bytes] | None = None
     web_port = free_port()
+    # One input partition: the worker sees the seeds in file order, so the demo shows
+    # exactly what `crosscheck replay seeds/` computes.
     settings = Settings(
-        broker=broker_url, web_port=web_port, app_id="crosscheck-demo", data_dir=str(workdir / "data")
+        broker=broker_url,
+        web_port=web_port,
+        app_id="crosscheck-demo",
+        data_dir=str(workdir / "data"),
+        input_partitions=1,
     )
     worker_log = workdir / "worker.log"
     status = 1

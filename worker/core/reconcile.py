@@ -37,6 +37,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pycountry
+
 from worker.core import claims as claimlib
 from worker.core.ids import stable_id
 from worker.core.model import Claim
@@ -64,7 +66,18 @@ PRELIMINARY_HEDGES: frozenset[str] = frozenset(
 #: Hedges that bound a value ("more than two hours") rather than express doubt about
 #: it: they shape the interval, and do not lower a contradiction's confidence.
 BOUND_HEDGES: frozenset[str] = frozenset(
-    {"more than", "over", "at least", "up to", "nearly", "almost", "under", "less than", "fewer than", "at most"}
+    {
+        "more than",
+        "over",
+        "at least",
+        "up to",
+        "nearly",
+        "almost",
+        "under",
+        "less than",
+        "fewer than",
+        "at most",
+    }
 )
 
 #: Confidence model (documented in docs/architecture.md): a contradiction's
@@ -190,11 +203,20 @@ def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, A
 
 
 def _record(msg: Routed, claim: Claim) -> dict[str, Any]:
-    """A claim as stored in the event state and as published in records."""
+    """A claim as stored in the event state and as published in records.
+
+    A claim from an embedded social-media post belongs to that account, not to the
+    outlet that quoted it: its source is the handle, so the outlet disagreeing with
+    a post it embeds is not a self-contradiction, and a post does not count as the
+    outlet's corroboration.
+    """
+    source = msg.source
+    if claim.attribution.kind == "social" and claim.attribution.name:
+        source = claim.attribution.name
     return {
         "id": stable_id("cl", msg.article_id, claim.slot, claim.span[0], claim.span[1]),
         "article_id": msg.article_id,
-        "source": msg.source,
+        "source": source,
         "published_at": msg.published_at,
         "claim": claim.to_json(),
     }
@@ -449,11 +471,12 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
     }
     claim = _claim(rec)
     other = _claim(others[0])
+    plural = len({r["source"] for r in others}) > 1
     explanation = (
-        f"{rec['source']} says {_subject_phrase(claim)} was {claimlib.describe(claim)} "
-        f"(\u201c{claim.raw}\u201d), but {_sources(others)} "
-        f"{'says' if len({r['source'] for r in others}) == 1 else 'say'} {claimlib.describe(other)} "
-        f"(\u201c{other.raw}\u201d)" + (" \u2014 the same source contradicts itself." if self_ else ".")
+        f"{rec['source']} gives {_subject_phrase(claim)} as {claimlib.describe(claim)} "
+        f"(\u201c{claim.raw}\u201d), but {_sources(others)} {'give' if plural else 'gives'} "
+        f"{claimlib.describe(other)} (\u201c{other.raw}\u201d)"
+        + (" \u2014 the same source contradicts itself." if self_ else ".")
     )
     value: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -475,9 +498,23 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
 
 
 def _subject_phrase(claim: Claim) -> str:
-    subject = claim.subject.split(":", 1)[-1].replace("_", " ")
-    predicate = claim.predicate.split(":", 1)[0].replace("_", " ")
-    return f"the {subject}'s {predicate}"
+    """A readable name for a slot: "the call's duration", "Scavino's role",
+    "Russia's position on a full ceasefire"."""
+    kind, _, name = claim.subject.partition(":")
+    if not name:
+        subject = f"the {kind.replace('_', ' ')}'s"
+    elif kind == "country":
+        country = pycountry.countries.get(alpha_2=name)
+        label = getattr(country, "common_name", None) or getattr(country, "name", name)
+        subject = f"{label}'s"
+    else:
+        subject = f"{name.replace('_', ' ').title()}'s"
+    verb, _, topic = claim.predicate.partition(":")
+    if verb == "accepts" and topic:
+        what, _, scope = topic.partition("/")
+        scope_text = "" if scope in ("", "any") else f"{scope} "
+        return f"{subject} position on a {scope_text}{what}"
+    return f"{subject} {verb.replace('_', ' ')}"
 
 
 def _sources(recs: Sequence[Mapping[str, Any]]) -> str:
