@@ -77,7 +77,7 @@ def client_kwargs(settings: Settings) -> dict[str, object]:
 
 async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[str]:
     """Create missing topics; verify existing ones. Returns the names it created."""
-    admin = AIOKafkaAdminClient(**client_kwargs(settings), request_timeout_ms=int(timeout * 1000))  # type: ignore[arg-type]
+    admin = AIOKafkaAdminClient(**client_kwargs(settings), request_timeout_ms=int(timeout * 1000))
     await asyncio.wait_for(admin.start(), timeout)
     created: list[str] = []
     try:

@@ -44,7 +44,9 @@ def register(runtime: Runtime) -> None:
                 enriched = ingest_article(article)
             except Exception as exc:  # a core bug on one article must not stop the stream
                 log.exception("ingest failed on article %r", article.id)
-                await _dead_letter(runtime, message, InvalidArticle("processing_error", f"{type(exc).__name__}: {exc}"))
+                await _dead_letter(
+                    runtime, message, InvalidArticle("processing_error", f"{type(exc).__name__}: {exc}")
+                )
                 continue
             metrics.processing_seconds.labels(stage="ingest").observe(time.perf_counter() - t1)
             for claim in enriched.claims:
