@@ -31,7 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _docker_answers() -> bool:
     try:
-        return subprocess.run(["docker", "info"], capture_output=True, timeout=10, check=False).returncode == 0
+        return (
+            subprocess.run(["docker", "info"], capture_output=True, timeout=10, check=False).returncode == 0
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
 

@@ -12,8 +12,15 @@ from worker.core.reconcile import Output, Routed, reconcile
 EVENT = "ev-test"
 
 
-def routed(aid: str, text: str, source: str | None = None, published_at: str | None = None, op: str = "article",
-           duplicate_of: str | None = None) -> Routed:  # fmt: skip
+def routed(
+    aid: str,
+    text: str,
+    *,
+    source: str | None = None,
+    published_at: str | None = None,
+    op: str = "article",
+    duplicate_of: str | None = None,
+) -> Routed:
     claims = tuple(extract_claims(Article(id=aid, text=text)))
     return Routed(
         op=op,
@@ -71,8 +78,12 @@ def test_disjoint_values_raise_one_contradiction_and_later_sources_extend_it() -
 
 
 def test_contradiction_id_does_not_depend_on_article_ids() -> None:
-    _, first = feed(routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours."))
-    _, second = feed(routed("x", "The call lasted 90 minutes."), routed("y", "The call lasted more than two hours."))
+    _, first = feed(
+        routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours.")
+    )
+    _, second = feed(
+        routed("x", "The call lasted 90 minutes."), routed("y", "The call lasted more than two hours.")
+    )
     ids = [[o.value["id"] for o in out if o.topic == "contradictions"] for out in (first, second)]
     assert ids[0] == ids[1] and len(ids[0]) == 1
 
@@ -84,14 +95,18 @@ def test_same_source_disagreeing_with_itself_is_marked() -> None:
     )
     (k,) = [o.value for o in out if o.topic == "contradictions"]
     assert k["self_contradiction"] is True
-    _, other = feed(routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours."))
+    _, other = feed(
+        routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours.")
+    )
     (k2,) = [o.value for o in other if o.topic == "contradictions"]
     assert k["confidence"] < k2["confidence"]
 
 
 def test_a_later_larger_toll_supersedes_instead_of_contradicting() -> None:
     _, out = feed(
-        routed("a", "The earthquake killed five people, officials said.", published_at="2024-01-01T10:00:00Z"),
+        routed(
+            "a", "The earthquake killed five people, officials said.", published_at="2024-01-01T10:00:00Z"
+        ),
         routed("b", "The earthquake killed 23 people, officials said.", published_at="2024-01-02T10:00:00Z"),
     )
     assert "claim_superseded" in types(out)
@@ -109,7 +124,7 @@ def test_redelivery_is_a_no_op_and_input_state_is_not_mutated() -> None:
     msg_b = routed("b", "The call lasted more than two hours.")
     state, _ = feed(msg_a)
     before = copy.deepcopy(state)
-    state2, out = reconcile(state, msg_b)
+    state2, _ = reconcile(state, msg_b)
     assert state == before, "reconcile must not modify the state it is given"
     state3, again = reconcile(state2, msg_b)
     assert again == [] and state3 == state2
@@ -117,9 +132,9 @@ def test_redelivery_is_a_no_op_and_input_state_is_not_mutated() -> None:
 
 def test_revision_replaces_the_articles_claims() -> None:
     first = routed("a", "The call lasted 90 minutes.")
-    revised = Routed(**{**{s: getattr(first, s) for s in Routed.__slots__},
-                        "op": "revision", "content_hash": "h-new",
-                        "claims": tuple(extract_claims(Article(id="a", text="The call lasted 95 minutes.")))})  # fmt: skip
+    new_claims = tuple(extract_claims(Article(id="a", text="The call lasted 95 minutes.")))
+    fields = {s: getattr(first, s) for s in Routed.__slots__}
+    revised = Routed(**{**fields, "op": "revision", "content_hash": "h-new", "claims": new_claims})
     state, _ = feed(first, revised)
     assert state is not None
     values = [r["claim"]["value"]["lo"] for r in state["slots"]["call|duration"]]
@@ -128,8 +143,12 @@ def test_revision_replaces_the_articles_claims() -> None:
 
 def test_a_copy_that_changes_a_number_is_a_correction_and_a_shortened_copy_is_not() -> None:
     parent = routed("p", "The earthquake killed five people, officials said. The call lasted 90 minutes.")
-    changed = routed("c1", "The earthquake killed seven people, officials said.", op="duplicate", duplicate_of="p")
-    shortened = routed("c2", "The earthquake killed five people, officials said.", op="duplicate", duplicate_of="p")
+    changed = routed(
+        "c1", "The earthquake killed seven people, officials said.", op="duplicate", duplicate_of="p"
+    )
+    shortened = routed(
+        "c2", "The earthquake killed five people, officials said.", op="duplicate", duplicate_of="p"
+    )
     state, out = feed(parent, changed, shortened)
     corrections = [o.value for o in out if o.topic == "contradictions"]
     assert [c["kind"] for c in corrections] == ["correction"]
