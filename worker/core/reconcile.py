@@ -274,6 +274,8 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     by_id = {r["id"]: r for r in existing}
     relations = [(r, claimlib.relate(_claim(r), claim)) for r in existing]
     conflicts = [r for r, rel in relations if rel == "conflict"]
+    if claim.kind == "role" and conflicts:
+        conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
 
     superseded = [r for r in conflicts if _supersedes(r, rec)]
     if superseded:
@@ -368,6 +370,29 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     stored = _slot_for_write(work, slot)
     if len(stored) < MAX_CLAIMS_PER_SLOT:
         stored.append(rec)
+
+
+#: How close to a person's name two titles must stand to be read as held together.
+CO_HELD_WINDOW = 80
+
+
+def _co_held(recs: Sequence[Mapping[str, Any]], a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Some source names both offices for this person at once ("President and General
+    Manager Billy King"): one person holding two offices is not a contradiction."""
+    office_a = str(a["claim"]["value"].get("office") or "").lower()
+    office_b = str(b["claim"]["value"].get("office") or "").lower()
+    surname = str(a["claim"]["subject"]).partition(":")[2].replace("_", " ")
+    if not office_a or not office_b or not surname:
+        return False
+    for r in recs:
+        sentence = str(r["claim"]["sentence"]).lower()
+        start = sentence.find(surname[: max(3, len(surname) - 1)])
+        while start >= 0:
+            window = sentence[max(0, start - CO_HELD_WINDOW) : start + len(surname) + CO_HELD_WINDOW]
+            if office_a in window and office_b in window:
+                return True
+            start = sentence.find(surname[: max(3, len(surname) - 1)], start + 1)
+    return False
 
 
 def _side_to_join(claim: Claim, side_a: list[dict[str, Any]], side_b: list[dict[str, Any]]) -> str | None:

@@ -96,6 +96,9 @@ sentences longer than ``MAX_SENTENCE_CHARS`` are truncated for the heavy pattern
 
 from __future__ import annotations
 
+import dataclasses
+import re
+
 from worker.core.claims.places import find_places
 from worker.core.claims.propositions import find_propositions
 from worker.core.claims.quantities import APPROX_TOLERANCE, Found, find_quantities
@@ -120,6 +123,32 @@ __all__ = [
     "extract_claims",
     "relate",
 ]
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
+)
+#: A sentence that opens on another time frame: "In February, ...", "Earlier in 2007, ...".
+_EARLIER_OPENING = re.compile(
+    rf"^\W{{0,3}}(?:in|during|by|since|earlier\s+in|back\s+in)\s+(?:(?:early|late|mid)-?\s*)?"
+    rf"(?P<when>(?:{_MONTHS})\.?(?:\s+\d{{4}})?|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+#: "last Thursday's 27-24 loss", "two years ago": a figure from another occasion.
+_EARLIER_INLINE = re.compile(
+    r"\b(?P<when>last\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month|"
+    r"year|season)|(?:\w+\s+){1}(?:years?|months?|weeks?)\s+ago)\b",
+    re.IGNORECASE,
+)
+
+
+def earlier_anchor(sentence: str) -> str | None:
+    """The other time frame a sentence's figures belong to, normalised, or None."""
+    m = _EARLIER_OPENING.match(sentence) or _EARLIER_INLINE.search(sentence[:MAX_SENTENCE_CHARS])
+    if m is None:
+        return None
+    return " ".join(m.group("when").lower().rstrip(".").split())
 
 
 def extract_claims(article: Article) -> list[Claim]:
@@ -163,7 +192,13 @@ def extract_claims(article: Article) -> list[Claim]:
         if not found:
             continue
         attribution = sent.speaker()
-        for f in found:
+        anchor = earlier_anchor(s)
+        for found_claim in found:
+            f = found_claim
+            if anchor and f.kind == "quantity" and not f.subject.startswith("person:"):
+                # a figure about an earlier happening mentioned in passing ("In February, a
+                # gunman killed five people ..."): its own slot, never compared with this event's
+                f = dataclasses.replace(f, subject=f"{f.subject}@{anchor}")
             start = sent.start + max(0, f.start)
             end = sent.start + min(len(s), f.end)
             key = (f.kind, f.subject, f.predicate, start, end)

@@ -329,6 +329,9 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
     return out
 
 
+_PARTITIVE = re.compile(r"\bof\s(?:the\s|those\s|these\s)?$", re.IGNORECASE)
+
+
 def counts(sentence: str) -> Iterator[Found]:
     low = sentence.lower()
     if not _COUNT_GATE.search(low):
@@ -337,6 +340,8 @@ def counts(sentence: str) -> Iterator[Found]:
     for m in _count_subj_matches(sentence, low):
         if _NOUN_AFTER.match(sentence, m.end()):
             continue  # "23 severely wounded Ukrainian soldiers": an adjective, not the event's count
+        if _PARTITIVE.search(sentence, max(0, m.start("num") - 12), m.start("num")):
+            continue  # "two of the three victims died": the count is the part, not the whole
         if re.match(r"\s?(?:years?|months?|days?|hours?|minutes?|percent|%)", sentence[m.end("num") :]):
             continue
         val = _count_value(m.group("num"), m.group("hedge"))

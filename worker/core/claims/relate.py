@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -126,13 +127,29 @@ def _relate_date(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return rel
 
 
+def _same_person(ga: object, gb: object) -> bool:
+    if not ga or not gb:
+        return False
+    a, b = str(ga), str(gb)
+    return a == b or a.startswith(b) or b.startswith(a)
+
+
+#: Words that mark a stage of one office rather than another office:
+#: "President-elect Obama" and "President Obama" are the same office at two times.
+_OFFICE_STAGES = re.compile(r"(?:^|[\s-])(?:elect|designate|acting|interim|incoming|outgoing)(?=$|[\s-])")
+
+
+def _office_core(office: object) -> str:
+    return " ".join(_OFFICE_STAGES.sub(" ", str(office or "").lower()).split())
+
+
 def _relate_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     ta, tb = str(a.get("title", "")).lower(), str(b.get("title", "")).lower()
     if a.get("office") == b.get("office") and ta == tb:
         return "same"
     if a.get("generic") or b.get("generic"):
         return "compatible"
-    if a.get("office") != b.get("office"):
+    if _office_core(a.get("office")) != _office_core(b.get("office")):
         return "conflict"
     return "compatible"
 
@@ -166,9 +183,14 @@ def relate(a: Claim, b: Claim) -> str:
     if a.kind != b.kind:
         return "compatible"
     va, vb = a.value, b.value
-    ga, gb = va.get("given"), vb.get("given")
-    if ga and gb and ga != gb and not (str(ga).startswith(str(gb)) or str(gb).startswith(str(ga))):
-        # same surname key, different first names ("Kimani Gray" vs "Mahnefah Gray"): namesakes
+    if (
+        a.kind in ("role", "quantity")
+        and a.subject.startswith("person:")
+        and not _same_person(va.get("given"), vb.get("given"))
+    ):
+        # A person slot is keyed by surname. Two claims are about one person only when both
+        # name them with the same first name: "17-year-old Jeremy Ortiz" and "Ortiz, 35" may
+        # be father and son, "Kimani Gray" and "Mahnefah Gray" are siblings. Precision first.
         return "compatible"
     if a.kind in ("duration", "quantity"):
         return _relate_quantity(va, vb)

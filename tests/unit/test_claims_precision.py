@@ -1,0 +1,80 @@
+"""Precision rules found by reviewing every contradiction raised on the development set."""
+
+from __future__ import annotations
+
+from worker.core.claims import earlier_anchor, extract_claims, relate
+from worker.core.model import Article, Claim
+from worker.core.reconcile import Output, Routed, reconcile
+
+
+def claims(text: str) -> list[Claim]:
+    return extract_claims(Article(id="x", text=text))
+
+
+def one(text: str, kind: str) -> Claim:
+    (claim,) = [c for c in claims(text) if c.kind == kind]
+    return claim
+
+
+def test_namesakes_in_a_person_slot_do_not_conflict() -> None:
+    son = one('"I am relieved," said 17-year-old Jeremy Ortiz, the deputy\'s son.', "quantity")
+    father = one("Ortiz, 35, was a 15-year member of the sheriff's department.", "quantity")
+    assert son.slot == father.slot == "person:ortiz|age"
+    assert relate(son, father) == "compatible"
+    a = one("Robert Buckley, 32, fell about 2,000 feet.", "quantity")
+    b = one("The climber, 31-year-old Robert Buckley of the U.S., died.", "quantity")
+    assert relate(a, b) == "conflict"
+
+
+def test_figures_about_an_earlier_happening_get_their_own_slot() -> None:
+    assert earlier_anchor("In February, a gunman killed five people at a mall.") == "february"
+    assert earlier_anchor("He was hurt last Thursday in a 27-24 loss to Chicago.") == "last thursday"
+    assert earlier_anchor("The gunman killed five people on Monday.") is None
+    earlier = one("In February, a gunman killed five people at a mall in Salt Lake City.", "quantity")
+    today = one("A gunman killed one person at an accounting firm on Monday.", "quantity")
+    assert earlier.slot != today.slot
+    assert earlier.slot.startswith("event@february|")
+
+
+def test_the_part_of_a_partitive_is_not_the_whole_count() -> None:
+    assert not [
+        c for c in claims("Local news reported that two of the three victims died.") if c.kind == "quantity"
+    ]
+
+
+def test_office_stages_are_one_office() -> None:
+    elect = one("President-elect Barack Obama takes office in six weeks.", "role")
+    sworn = one("President Barack Obama overturned the rule on Tuesday.", "role")
+    assert relate(elect, sworn) != "conflict"
+
+
+def routed(aid: str, text: str) -> Routed:
+    return Routed(
+        op="article",
+        event_id="ev",
+        article_id=aid,
+        source=aid,
+        content_hash=aid,
+        claims=tuple(extract_claims(Article(id=aid, text=text))),
+    )
+
+
+def contradictions(*msgs: Routed) -> list[Output]:
+    state = None
+    out: list[Output] = []
+    for msg in msgs:
+        state, more = reconcile(state, msg)
+        out += [o for o in more if o.topic == "contradictions"]
+    return out
+
+
+def test_two_offices_held_at_once_are_not_a_contradiction() -> None:
+    both = routed(
+        "a", "Philadelphia 76ers President and General Manager Billy King announced the move today."
+    )
+    one_title = routed("b", 'He bleeds Philadelphia," team president Billy King said.')
+    assert contradictions(both, one_title) == []
+    # Without a source naming both, two different offices for one named person conflict.
+    spokesman = routed("c", "White House spokesman Dan Scavino said the call began at 10 a.m.")
+    deputy = routed("d", "Dan Scavino, Deputy Chief of Staff at the White House, wrote on X.")
+    assert [o.value["slot"] for o in contradictions(spokesman, deputy)] == ["person:scavino|role"]
