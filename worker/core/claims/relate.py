@@ -182,27 +182,32 @@ def relate(a: Claim, b: Claim) -> str:
     """Relation of two claims of the same slot: same/refines/generalizes/compatible/conflict."""
     if a.kind != b.kind:
         return "compatible"
-    va, vb = a.value, b.value
+    rel = _relate_values(a.kind, a.value, b.value)
     if (
-        a.kind in ("role", "quantity")
+        rel != "same"
+        and a.kind in ("role", "quantity")
         and a.subject.startswith("person:")
-        and not _same_person(va.get("given"), vb.get("given"))
+        and not _same_person(a.value.get("given"), b.value.get("given"))
     ):
         # A person slot is keyed by surname. Two claims are about one person only when both
         # name them with the same first name: "17-year-old Jeremy Ortiz" and "Ortiz, 35" may
         # be father and son, "Kimani Gray" and "Mahnefah Gray" are siblings. Precision first.
         return "compatible"
-    if a.kind in ("duration", "quantity"):
+    return rel
+
+
+def _relate_values(kind: str, va: Mapping[str, Any], vb: Mapping[str, Any]) -> str:
+    if kind in ("duration", "quantity"):
         return _relate_quantity(va, vb)
-    if a.kind == "time":
+    if kind == "time":
         return _relate_time(va, vb)
-    if a.kind == "date":
+    if kind == "date":
         return _relate_date(va, vb)
-    if a.kind == "role":
+    if kind == "role":
         return _relate_role(va, vb)
-    if a.kind == "place":
+    if kind == "place":
         return _relate_place(va, vb)
-    if a.kind == "proposition":
+    if kind == "proposition":
         return _relate_prop(va, vb)
     return "compatible"
 
