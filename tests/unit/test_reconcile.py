@@ -161,3 +161,16 @@ def test_a_copy_that_changes_a_number_is_a_correction_and_a_shortened_copy_is_no
 def test_expire_drops_the_state() -> None:
     state, _ = feed(routed("a", "The call lasted 90 minutes."))
     assert reconcile(state, Routed(op="expire", event_id=EVENT)) == (None, [])
+
+
+def test_a_copy_repeating_its_changed_value_yields_one_correction_id_once() -> None:
+    parent = routed("p", "The earthquake killed five people, officials said.")
+    copy_ = routed(
+        "c",
+        "The earthquake killed seven people, officials said. Police said the quake killed seven people.",
+        op="duplicate",
+        duplicate_of="p",
+    )
+    _, out = feed(parent, copy_)
+    ids = [o.value["id"] for o in out if o.topic == "contradictions"]
+    assert len(ids) == 1

@@ -159,16 +159,30 @@ class Correlator:
         self.events.rebuild()
 
     def commit(self) -> int:
-        return sum(o.commit() for o in (self._articles, self._fingerprints, self._events))
+        # The articles table holds the "applied" marker, so it is written last: a crash
+        # part-way through leaves an article that is re-run, never one marked done.
+        return sum(o.commit() for o in (self._fingerprints, self._events, self._articles))
+
+    def _fully_applied(self, aid: str, known: Mapping[str, Any]) -> bool:
+        """The article's writes reached every store (the tables commit separately)."""
+        if aid not in self._fingerprints:
+            return False
+        return bool(known.get("d")) or self.events.event_of(aid) == known.get("e")
 
     def process(self, enriched: Enriched) -> CorrelateResult:
         result = CorrelateResult()
         aid = enriched.article_id
         known = self._articles.get(aid)
         if known is not None and known.get("h") == enriched.content_hash:
-            return result  # already applied (redelivery after a crash): nothing more to do
-        seq = int(self._articles.get(SEQ_KEY, 0)) + 1
-        self._articles[SEQ_KEY] = seq
+            if self._fully_applied(aid, known):
+                return result  # already applied (redelivery after a crash): nothing more to do
+            # Half-applied before a crash: finish it with its own sequence number. The
+            # indexes' add/assign are idempotent, so the state ends as one run leaves it.
+            seq = int(known["s"])
+            known = None
+        else:
+            seq = int(self._articles.get(SEQ_KEY, 0)) + 1
+            self._articles[SEQ_KEY] = seq
         time = _epoch(enriched.published_at)
 
         if known is not None and known.get("e"):

@@ -560,6 +560,7 @@ def _corrections(work: _Work, msg: Routed) -> None:
         for r in work.slots[slot]:
             if r["article_id"] == parent:
                 parent_claims.setdefault(slot, []).append(r)
+    emitted: set[str] = set()
     for claim in msg.claims:
         olds = parent_claims.get(claim.slot)
         if not olds:
@@ -571,6 +572,9 @@ def _corrections(work: _Work, msg: Routed) -> None:
         cid = stable_id(
             "cor", work.event_id, claim.slot, parent, msg.article_id, _value_key([old]), _value_key([rec])
         )
+        if cid in emitted:
+            continue  # the copy states the same changed value twice: one correction, one content
+        emitted.add(cid)
         old_claim = _claim(old)
         value: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
