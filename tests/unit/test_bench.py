@@ -1,0 +1,51 @@
+"""``crosscheck bench --smoke`` runs end to end (no timing assertions: figures vary by machine)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from worker import bench
+from worker.bench.report import NOTES_END, NOTES_START, Figure, Report, render_markdown, write_markdown
+
+
+@pytest.mark.timeout(300)
+def test_smoke_runs_and_prints_every_section(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out = tmp_path / "BENCH.md"
+    assert bench.main(["--smoke", "--skip-kafka", "--skip-spacy", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    sections = ("1. Core throughput", "2. Baseline", "3. Kafka path", "4. Framework overhead", "5. Growth")
+    for section in sections:
+        assert section in printed
+    assert "Pipeline.process, per CPU-second" in printed
+    for stage in ("normalize", "fingerprint", "features", "extract", "correlate", "reconcile"):
+        assert f"stage {stage}" in printed
+    assert "time growth" in printed
+    assert "skipped: --skip-kafka" in printed
+    text = out.read_text()
+    assert "# Benchmarks" in text and "Machine:" in text and "Python:" in text
+
+
+def test_smoke_writes_nothing_without_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert bench.main(["--smoke", "--skip-kafka", "--skip-spacy", "--skip-growth"]) == 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_goals_judged_on_the_median() -> None:
+    assert Figure("s", "rate", "/s", [10.0, 400.0, 500.0], goal=300.0).met is True
+    assert Figure("s", "rate", "/s", [10.0, 20.0, 500.0], goal=300.0).met is False
+    assert Figure("s", "p99", "ms", [150.0, 190.0, 900.0], goal=200.0, higher_is_better=False).met is True
+    assert Figure("s", "info", "x", [1.0]).met is None
+
+
+def test_hand_written_notes_survive_a_rewrite(tmp_path: Path) -> None:
+    path = tmp_path / "B.md"
+    report = Report(smoke=False)
+    report.add(Figure("1. core", "rate", "/s", [1.0, 2.0, 3.0]))
+    path.write_text(render_markdown(report, "my analysis\n"))
+    write_markdown(report, path)
+    text = path.read_text()
+    assert text.count(NOTES_START) == 1
+    assert f"{NOTES_START}\nmy analysis\n{NOTES_END}" in text
