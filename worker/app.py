@@ -152,6 +152,30 @@ def _credentials(s: Settings) -> Any:
     return faust.SSLCredentials(context)
 
 
+def _set_fetch_max_wait(ms: int) -> None:
+    """Make faust's worker consumer use ``fetch_max_wait_ms=ms`` (it hard-codes 1500).
+
+    faust builds its aiokafka consumer in ``AIOKafkaConsumerThread._create_worker_consumer``
+    with no setting for this; the wrapper sets the value on the consumer before it
+    starts (aiokafka reads it in ``start()``). Idempotent; the last value wins.
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    thread_cls = driver.AIOKafkaConsumerThread
+    original = getattr(thread_cls, "_crosscheck_original_create", None)
+    if original is None:
+        original = thread_cls._create_worker_consumer
+        thread_cls._crosscheck_original_create = original  # type: ignore[attr-defined]
+
+    def create(self: Any, transport: Any) -> Any:
+        consumer = original(self, transport)
+        consumer._fetch_max_wait_ms = thread_cls._crosscheck_fetch_max_wait_ms  # type: ignore[attr-defined]
+        return consumer
+
+    thread_cls._crosscheck_fetch_max_wait_ms = ms  # type: ignore[attr-defined]
+    thread_cls._create_worker_consumer = create  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings, registry: CollectorRegistry | None = None) -> faust.App:
     app = faust.App(
         settings.app_id,
@@ -183,6 +207,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
         key_serializer="json",
         value_serializer="json",
     )
+    _set_fetch_max_wait(settings.fetch_max_wait_ms)
     metrics = create_metrics(registry)
     runtime = Runtime(
         app=app,
