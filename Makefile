@@ -46,7 +46,9 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The bench extra (spaCy + its model, pyinstrument) is installed only here.
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/crosscheck bench
 
 bench-smoke: install
