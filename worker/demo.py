@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from worker.broker import BrokerError, embedded_broker, free_port, stop_process
+from worker.broker import BrokerError, embedded_broker, free_port, stop_process, wait_http_ok
 from worker.settings import Settings
 
 READY_TIMEOUT_S = 90.0
@@ -36,18 +36,10 @@ class DemoError(RuntimeError):
 
 
 def wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = READY_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise DemoError(f"the worker exited with code {proc.returncode} before it was ready")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    raise DemoError(f"the worker was not ready at {url} after {timeout:.0f} s")
+    try:
+        wait_http_ok(url, proc, timeout)
+    except BrokerError as exc:
+        raise DemoError(f"the worker was not ready: {exc}") from None
 
 
 async def collect(settings: Settings, topic: str, until: Any, timeout: float) -> list[dict[str, Any]]:

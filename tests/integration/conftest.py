@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 import pytest
 
-from worker.broker import embedded_broker, free_port, stop_process
+from worker.broker import BrokerError, embedded_broker, free_port, stop_process, wait_http_ok
 from worker.settings import Settings
 from worker.topics import client_kwargs, ensure_topics
 
@@ -88,19 +88,10 @@ class WorkerProcess:
 
     def wait_ready(self, timeout: float = 90.0) -> None:
         assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        url = f"http://127.0.0.1:{self.settings.web_port}/readyz"
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"worker exited with {self.proc.returncode}:\n{self.tail()}")
-            try:
-                with urllib.request.urlopen(url, timeout=1) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise AssertionError(f"worker not ready after {timeout} s:\n{self.tail()}")
+        try:
+            wait_http_ok(f"http://127.0.0.1:{self.settings.web_port}/readyz", self.proc, timeout)
+        except BrokerError as exc:
+            raise AssertionError(f"worker not ready: {exc}\n{self.tail()}") from None
 
     def stop(self) -> None:
         if self.proc is not None:
