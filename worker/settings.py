@@ -33,6 +33,10 @@ class Settings:
     input_partitions: int = 4
     event_partitions: int = 4
     replication_factor: int = 1
+    # Topic configs for the topics crosscheck creates (0: the broker's default).
+    # Changelog topics are created by faust, compacted, with the same replication.
+    topic_retention_ms: int = 0
+    min_insync_replicas: int = 0
     max_article_bytes: int = MIB
     log_level: str = "info"
     log_format: str = "text"

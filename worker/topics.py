@@ -75,6 +75,16 @@ def client_kwargs(settings: Settings) -> dict[str, object]:
     return kwargs
 
 
+def topic_configs(settings: Settings) -> dict[str, str]:
+    """Broker configs for every topic crosscheck creates."""
+    configs = {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    if settings.topic_retention_ms > 0:
+        configs["retention.ms"] = str(settings.topic_retention_ms)
+    if settings.min_insync_replicas > 0:
+        configs["min.insync.replicas"] = str(settings.min_insync_replicas)
+    return configs
+
+
 async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[str]:
     """Create missing topics; verify existing ones. Returns the names it created."""
     admin = AIOKafkaAdminClient(**client_kwargs(settings), request_timeout_ms=int(timeout * 1000))
@@ -93,7 +103,7 @@ async def ensure_topics(settings: Settings, *, timeout: float = 30.0) -> list[st
                             s.name,
                             s.partitions,
                             settings.replication_factor,
-                            topic_configs={"max.message.bytes": str(MAX_MESSAGE_BYTES)},
+                            topic_configs=topic_configs(settings),
                         )
                         for s in missing
                     ]

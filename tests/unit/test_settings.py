@@ -43,3 +43,14 @@ def test_bad_values_are_clear_errors(env: dict[str, str]) -> None:
 
 def test_bootstrap_strips_scheme() -> None:
     assert Settings(broker="kafka://h1:1;kafka://h2:2").bootstrap == "h1:1,h2:2"
+
+
+def test_topic_configs_follow_the_settings() -> None:
+    from worker.topics import MAX_MESSAGE_BYTES, topic_configs
+
+    assert topic_configs(Settings()) == {"max.message.bytes": str(MAX_MESSAGE_BYTES)}
+    tuned = Settings.from_env(
+        {"CROSSCHECK_TOPIC_RETENTION_MS": "604800000", "CROSSCHECK_MIN_INSYNC_REPLICAS": "2"}
+    )
+    assert topic_configs(tuned)["retention.ms"] == "604800000"
+    assert topic_configs(tuned)["min.insync.replicas"] == "2"
