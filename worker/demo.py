@@ -136,7 +136,10 @@ def run_demo(seeds: Path, keep_running: bool = False) -> int:
         )
         for value in contradictions:
             print(render_card(value) + "\n")
-        print(f"Prometheus metrics: http://127.0.0.1:{web_port}/metrics")
+        print(
+            f"Prometheus metrics: http://127.0.0.1:{web_port}/metrics "
+            "(up while the demo runs; `crosscheck demo --keep-running` keeps the stack up)"
+        )
         with urllib.request.urlopen(f"http://127.0.0.1:{web_port}/metrics", timeout=5) as resp:
             for line in resp.read().decode().splitlines():
                 if line.startswith(
