@@ -100,6 +100,7 @@ class Runtime:
     event_config: EventConfig = field(default_factory=EventConfig)
     correlator: Correlator | None = None
     rebuild_needed: bool = True
+    generation: int = 0  # bumped on every partition assignment
 
     def get_correlator(self) -> Correlator:
         """The global stage's core, rebuilt from the tables after every rebalance."""
@@ -229,6 +230,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     @app.on_partitions_assigned.connect
     def _on_assigned(_sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
         runtime.rebuild_needed = True
+        runtime.generation += 1
         metrics.rebalances.inc()
         assigned = kwargs.get("assigned", args[0] if args else ())
         for tp in assigned or ():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from typing import Any
 
@@ -10,6 +11,40 @@ import orjson
 
 from worker.app import Runtime, utc_now
 from worker.core.reconcile import Output
+
+log = logging.getLogger(__name__)
+
+
+class OffsetWatch:
+    """Logs offsets an agent never saw: a jump within one partition assignment.
+
+    A diagnostic for the open rebalance bug (docs/reliability.md): a message whose
+    offset is passed without the agent body running leaves a jump here. Jumps across
+    a rebalance are expected (another worker may have processed the messages between)
+    and are not reported.
+    """
+
+    def __init__(self, runtime: Runtime, agent: str) -> None:
+        self.runtime = runtime
+        self.agent = agent
+        self.generation = -1
+        self.last: dict[int, int] = {}
+
+    def see(self, partition: int, offset: int) -> None:
+        if self.generation != self.runtime.generation:
+            self.generation = self.runtime.generation
+            self.last.clear()
+        last = self.last.get(partition)
+        if last is not None and offset > last + 1:
+            log.warning(
+                "%s: partition %d jumped from offset %d to %d within one assignment (%d not seen)",
+                self.agent,
+                partition,
+                last,
+                offset,
+                offset - last - 1,
+            )
+        self.last[partition] = offset
 
 
 def encode(value: dict[str, Any]) -> bytes:

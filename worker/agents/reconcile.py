@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from worker.agents.common import publish
+from worker.agents.common import OffsetWatch, publish
 from worker.app import Runtime
 from worker.core.reconcile import Routed, reconcile
 
@@ -25,8 +25,10 @@ def register(runtime: Runtime) -> None:
 
     @app.agent(topics.by_event, concurrency=1, name="crosscheck.reconcile")
     async def reconcile_agent(stream: Any) -> None:  # keyed by event id
-        async for value in stream:
-            routed = Routed.from_json(orjson.loads(value))
+        watch = OffsetWatch(runtime, "reconcile")
+        async for event in stream.events():
+            watch.see(event.message.partition, event.message.offset)
+            routed = Routed.from_json(orjson.loads(event.value))
             t0 = time.perf_counter()
             state, outputs = reconcile(tables.event_claims.get(routed.event_id), routed)
             metrics.processing_seconds.labels(stage="reconcile").observe(time.perf_counter() - t0)
