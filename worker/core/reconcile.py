@@ -330,46 +330,33 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         _open_contradiction(work, slot, rec, group)
 
     if not conflicts and not superseded:
+        same = [r for r, rel in relations if rel == "same" and r["source"] != rec["source"]]
+        refined = [r for r, rel in relations if rel == "refines"]
+        new_source = rec["source"] not in {r["source"] for r, rel in relations if rel == "same"}
         if not existing:
-            work.outputs.append(
-                update(
-                    "claim_added",
-                    work.event_id,
-                    [work.event_id, rec["id"]],
-                    event_id=work.event_id,
-                    slot=slot,
-                    claims=[_public(rec)],
-                )
-            )
-        else:
-            same = [r for r, rel in relations if rel == "same" and r["source"] != rec["source"]]
-            refined = [r for r, rel in relations if rel == "refines"]
-            if same and rec["source"] not in {r["source"] for r, rel in relations if rel == "same"}:
-                work.outputs.append(
-                    update(
-                        "claim_corroborated",
-                        work.event_id,
-                        [work.event_id, rec["id"]],
-                        event_id=work.event_id,
-                        slot=slot,
-                        claims=[_public(same[0]), _public(rec)],
-                    )
-                )
-            elif refined:
-                work.outputs.append(
-                    update(
-                        "claim_refined",
-                        work.event_id,
-                        [work.event_id, rec["id"]],
-                        event_id=work.event_id,
-                        slot=slot,
-                        claims=[_public(refined[0]), _public(rec)],
-                    )
-                )
+            _claim_update(work, "claim_added", slot, [rec])
+        elif same and new_source:
+            _claim_update(work, "claim_corroborated", slot, [same[0], rec])
+        elif refined:
+            _claim_update(work, "claim_refined", slot, [refined[0], rec])
 
     stored = _slot_for_write(work, slot)
     if len(stored) < MAX_CLAIMS_PER_SLOT:
         stored.append(rec)
+
+
+def _claim_update(work: _Work, type_: str, slot: str, recs: list[dict[str, Any]]) -> None:
+    """An update about the last claim of ``recs`` (earlier ones are what it relates to)."""
+    work.outputs.append(
+        update(
+            type_,
+            work.event_id,
+            [work.event_id, recs[-1]["id"]],
+            event_id=work.event_id,
+            slot=slot,
+            claims=[_public(r) for r in recs],
+        )
+    )
 
 
 #: How close to a person's name two titles must stand to be read as held together.
