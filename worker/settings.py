@@ -7,9 +7,11 @@ names a host: it receives a ``Settings``.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 MIB = 1024 * 1024
 
@@ -77,6 +79,22 @@ class Settings:
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir) if self.data_dir else Path.cwd() / "data" / self.app_id
+
+    @classmethod
+    def isolated(cls, broker: str, data_dir: str, prefix: str = "cc", **overrides: Any) -> Settings:
+        """Settings whose app id and topics carry a fresh random tag, so runs never share
+        topics (tests, benchmarks). Port, partitions and the rest come from ``overrides``."""
+        tag = uuid.uuid4().hex[:10]
+        return cls(
+            broker=broker,
+            app_id=f"{prefix}-{tag}",
+            data_dir=f"{data_dir}/data-{tag}",
+            topic_articles=f"articles-{tag}",
+            topic_dlq=f"articles-{tag}.dlq",
+            topic_updates=f"updates-{tag}",
+            topic_contradictions=f"contradictions-{tag}",
+            **overrides,
+        )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

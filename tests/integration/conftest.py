@@ -13,7 +13,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -67,6 +66,7 @@ class WorkerProcess:
     log: Path
     proc: subprocess.Popen[bytes] | None = None
     env_extra: dict[str, str] = field(default_factory=dict)
+    cwd: Path = ROOT  # where `python -m worker` runs: the checkout, or a code snapshot
 
     @property
     def metrics_url(self) -> str:
@@ -80,7 +80,7 @@ class WorkerProcess:
                 env=env,
                 stdout=fh,
                 stderr=subprocess.STDOUT,
-                cwd=ROOT,
+                cwd=self.cwd,
             )
         if wait:
             self.wait_ready()
@@ -120,16 +120,10 @@ def make_settings(broker_url: str, tmp_path: Path) -> Callable[..., Settings]:
     """Settings with a fresh app id and fresh topic names (uuid-based)."""
 
     def factory(**overrides: Any) -> Settings:
-        tag = uuid.uuid4().hex[:10]
-        base = Settings(
-            broker=broker_url,
-            app_id=f"cc-{tag}",
+        base = Settings.isolated(
+            broker_url,
+            str(tmp_path),
             web_port=free_port(),
-            data_dir=str(tmp_path / f"data-{tag}"),
-            topic_articles=f"articles-{tag}",
-            topic_dlq=f"articles-{tag}.dlq",
-            topic_updates=f"updates-{tag}",
-            topic_contradictions=f"contradictions-{tag}",
             input_partitions=1,
             event_partitions=2,
             log_level="info",

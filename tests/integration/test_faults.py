@@ -16,7 +16,6 @@ different contents (compared without ``emitted_at``).
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import subprocess
 import sys
@@ -57,35 +56,13 @@ def code(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return snap
 
 
-@dataclass
-class SnapshotWorker(WorkerProcess):
-    """``WorkerProcess`` started from the code snapshot instead of the checkout."""
-
-    code: Path = ROOT
-
-    def start(self, wait: bool = True) -> SnapshotWorker:
-        env = {**os.environ, **self.settings.env(), "CROSSCHECK_LOG_LEVEL": "info", **self.env_extra}
-        with open(self.log, "ab") as fh:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "worker", "worker"],
-                env=env,
-                stdout=fh,
-                stderr=subprocess.STDOUT,
-                cwd=self.code,
-            )
-        if wait:
-            self.wait_ready()
-        return self
-
-
 @pytest.fixture
-def start_snapshot_worker(code: Path, tmp_path: Path) -> Iterator[Callable[..., SnapshotWorker]]:
-    started: list[SnapshotWorker] = []
+def start_snapshot_worker(code: Path, tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    started: list[WorkerProcess] = []
 
-    def factory(settings: Settings, **env: str) -> SnapshotWorker:
-        w = SnapshotWorker(
-            settings, tmp_path / f"snapshot-worker-{len(started)}.log", env_extra=env, code=code
-        )
+    def factory(settings: Settings, **env: str) -> WorkerProcess:
+        # started from the code snapshot, not the checkout
+        w = WorkerProcess(settings, tmp_path / f"snapshot-worker-{len(started)}.log", env_extra=env, cwd=code)
         started.append(w)
         return w.start()
 
@@ -383,7 +360,7 @@ def topic_names(settings: Settings) -> dict[str, str]:
 @pytest.mark.timeout(420)
 def test_kill_9_three_times(
     make_settings: Callable[..., Settings],
-    start_snapshot_worker: Callable[..., SnapshotWorker],
+    start_snapshot_worker: Callable[..., WorkerProcess],
     code: Path,
     tmp_path: Path,
     record_property: Callable[[str, object], None],
@@ -469,7 +446,7 @@ RATE = 10.0  # articles per second: a stream of 30 s
 )
 def test_rebalance_second_worker_then_graceful_stop(
     make_settings: Callable[..., Settings],
-    start_snapshot_worker: Callable[..., SnapshotWorker],
+    start_snapshot_worker: Callable[..., WorkerProcess],
     code: Path,
     tmp_path: Path,
     record_property: Callable[[str, object], None],
@@ -656,7 +633,7 @@ async def wait_committed(settings: Settings, timeout: float) -> dict[str, int]:
 @pytest.mark.timeout(240)
 def test_contradiction_across_a_crash(
     make_settings: Callable[..., Settings],
-    start_snapshot_worker: Callable[..., SnapshotWorker],
+    start_snapshot_worker: Callable[..., WorkerProcess],
     code: Path,
     tmp_path: Path,
 ) -> None:

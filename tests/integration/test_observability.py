@@ -105,16 +105,11 @@ def running(broker_url: str, tmp_path_factory: pytest.TempPathFactory, seeds_dir
     """A worker that has processed the seeds (every article assigned or dropped as a copy)
     and reported its consumer lag."""
     tmp = tmp_path_factory.mktemp("observability")
-    tag = uuid.uuid4().hex[:10]
-    settings = Settings(
-        broker=broker_url,
-        app_id=f"cc-obs-{tag}",
+    settings = Settings.isolated(
+        broker_url,
+        str(tmp),
+        prefix="cc-obs",
         web_port=free_port(),
-        data_dir=str(tmp / "data"),
-        topic_articles=f"articles-{tag}",
-        topic_dlq=f"articles-{tag}.dlq",
-        topic_updates=f"updates-{tag}",
-        topic_contradictions=f"contradictions-{tag}",
         input_partitions=1,
         event_partitions=2,
         log_level="info",

@@ -288,16 +288,11 @@ def _stack(workdir: Path, ready_timeout: float) -> Iterator[tuple[Settings, Work
     from worker.broker import embedded_broker, free_port
 
     with embedded_broker(log=workdir / "broker.log") as url:
-        tag = uuid.uuid4().hex[:10]
-        settings = Settings(
-            broker=url,
-            app_id=f"bench-{tag}",
+        settings = Settings.isolated(
+            url,
+            str(workdir),
+            prefix="bench",
             web_port=free_port(),
-            data_dir=str(workdir / "data"),
-            topic_articles=f"articles-{tag}",
-            topic_dlq=f"articles-{tag}.dlq",
-            topic_updates=f"updates-{tag}",
-            topic_contradictions=f"contradictions-{tag}",
             input_partitions=1,
             event_partitions=4,
             log_level="warning",
