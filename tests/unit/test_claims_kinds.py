@@ -205,6 +205,13 @@ def test_messy_times(text: str, slot: str, local: str) -> None:
     assert (c.slot, c.value["local"]) == (slot, local)
 
 
+def test_messy_time_keeps_its_written_date() -> None:
+    c = one("The blast occurred at 11: 40 a.m. Jan. 3, 2011 near the station.", "time")
+    assert c.value["date"] == "2011-01-03"
+    d = one("The fire started at 4: 05 P. M. Eastern time.", "time")
+    assert (d.value["local"], d.value["zone"]) == ("16:05", "America/New_York")
+
+
 def test_time_relations() -> None:
     a = one("The call commenced at 10 a.m. ET.", "time")
     b = one("The call began at 10:00 AM ET.", "time")
@@ -238,7 +245,7 @@ def test_scheduled_is_not_start() -> None:
 
 
 def test_dates() -> None:
-    mid = one("The last recorded conversation between the two took place in mid-February.", "date")
+    mid = one("The conversation between the two took place in mid-February.", "date")
     day = one("The two leaders spoke on the matter on February 12.", "date")
     assert mid.slot == day.slot == "call|date"
     assert relate(mid, day) == "refines"

@@ -27,13 +27,14 @@ def test_namesakes_in_a_person_slot_do_not_conflict() -> None:
 
 
 def test_figures_about_an_earlier_happening_get_their_own_slot() -> None:
-    assert earlier_anchor("In February, a gunman killed five people at a mall.") == "february"
+    assert earlier_anchor("In February, a gunman killed five people at a mall.") == "--02"
+    assert earlier_anchor("In February, a gunman killed five.", "2013-03-05T10:00:00Z") == "2013-02"
     assert earlier_anchor("He was hurt last Thursday in a 27-24 loss to Chicago.") == "last thursday"
     assert earlier_anchor("The gunman killed five people on Monday.") is None
     earlier = one("In February, a gunman killed five people at a mall in Salt Lake City.", "quantity")
     today = one("A gunman killed one person at an accounting firm on Monday.", "quantity")
     assert earlier.slot != today.slot
-    assert earlier.slot.startswith("event@february|")
+    assert earlier.slot.startswith("event@--02|")
 
 
 def test_the_part_of_a_partitive_is_not_the_whole_count() -> None:

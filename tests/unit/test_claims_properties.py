@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -183,3 +184,44 @@ def test_extraction_is_deterministic_and_stable(parts: list[str]) -> None:
         again = Claim.from_json(json.loads(json.dumps(c.to_json())))
         assert again == Claim.from_json(c.to_json())
         assert relate(again, c) == "same"
+
+
+RELATIVE_EXPRESSIONS = [
+    "on Monday", "Tuesday", "last Wednesday", "next Thursday", "this coming Friday", "Saturday's",
+    "today", "yesterday", "tomorrow", "last night", "last week", "this week", "earlier this week",
+    "the past week", "next week", "last weekend", "last month", "earlier this month", "later this month",
+    "last year", "earlier this year", "two days ago", "three weeks ago", "a month ago", "ten years ago",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(RELATIVE_EXPRESSIONS),
+    st.datetimes(min_value=dt.datetime(1, 1, 2)),
+    st.sampled_from(["Z", "+05:30", "-08:00", ""]),
+    st.booleans(),
+)
+def test_relative_dates_resolve_to_an_ordered_range(expr: str, when: Any, offset: str, future: bool) -> None:
+    """Any relative date, any publication instant: a non-empty range, stable, containing-or-near it."""
+    verb = "will be held" if future else "was held"
+    text = f"The summit {verb} {expr}." if not expr.endswith("'s") else f"{expr} summit was held."
+    published_at = when.isoformat(timespec="seconds") + offset
+    first = [
+        c for c in extract_claims(Article(id="p", text=text, published_at=published_at)) if c.kind == "date"
+    ]
+    again = [
+        c for c in extract_claims(Article(id="p", text=text, published_at=published_at)) if c.kind == "date"
+    ]
+    assert [c.to_json() for c in first] == [c.to_json() for c in again]
+    assert len(first) == 1
+    v = first[0].value
+    if v["lo"] is None:
+        assert when.year < 20 or when.year > 9990
+        return
+    lo = (v["year"], v["lo"])
+    hi = (v.get("year_hi") or v["year"], v["hi"])
+    assert lo <= hi
+    assert abs(v["year"] - when.year) <= 11
+    if when.year < 9990 and when.year > 20:  # at the calendar's ends a range may not exist
+        assert v["lo"] is not None
+    assert relate(first[0], first[0]) == "same"
+    json.dumps(v)

@@ -38,7 +38,8 @@ severely wounded soldiers" is an adjective, no claim); a toll that grows over a 
 does conflict — telling updates from disagreements is the reconciler's job (publication times).
 
 ``time`` — ``{"local": "HH:MM", "zone", "zone_source", "date", "approx", "tol", "utc_lo",
-"utc_hi"}`` (see :mod:`.times`).  Slot ``<event>|start_time`` (began/started/commenced),
+"utc_hi"}`` (see :mod:`.times`); ``date`` is the day the sentence names (written, or a
+resolved relative day), never the publication day.  Slot ``<event>|start_time`` (began/started/commenced),
 ``|end_time`` (ended/concluded/finished/wrapped up), ``|scheduled_start_time`` when the verb is
 governed by scheduled/expected/due/planned/supposed ("scheduled to begin at 3:00 PM" is never the
 actual start), ``|time`` for struck/occurred/happened.  Zones: explicit; else the readers' zone
@@ -48,10 +49,24 @@ explicit zone; else unknown.  Rule: conflict iff both zones are known and the UT
 12:52 p.m." (ET) vs "around 6:00 PM" (Romanian time) conflicts; "10 a.m. ET" vs "10:00 AM ET" is
 the same.  Stops: unknown zones never conflict; a day wrap-around is not modelled.
 
-``date`` — ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}``; slot ``<event>|date``
-(call, meeting, attack, election…).  "mid-February" = 02-10..02-20, so vs "February 12"
-it refines; "March" vs "March 18" refines.  Rule: disjoint day ranges conflict; a missing year
-compares month/day only.  Stops: weekdays ("Tuesday") and bare years are not dated.
+``date`` — ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}`` plus ``"relative"`` (the
+expression, for relative dates) and ``"year_hi"`` (only when a range crosses New Year); slot
+``<event>|date`` (call, meeting, attack, election…).  "mid-February" = 02-10..02-20, so vs
+"February 12" it refines; "March" vs "March 18" refines.  Relative dates ("Tuesday", "on Monday",
+"last week", "yesterday", "earlier this month", "two days ago") are resolved against
+``published_at`` to a day or a day range (see :mod:`.frames`); without ``published_at`` they stay
+relative: ``lo``/``hi`` null, only "same" as the identical expression, never compared as dates.
+Rule: disjoint day ranges conflict; a missing year compares month/day only.  Stops: a date after
+"before/after/since/until" bounds another happening; a date right after a reporting verb ("police
+said Saturday") dates the report; an event noun after "ahead of/before/after/following" is another
+occasion; "Super Tuesday" is a name; bare years are not dated.
+
+Earlier happenings: a quantity (not a person's age), duration, time, date or place about an
+earlier happening mentioned in passing gets the slot ``<subject>@<frame>|<predicate>``, e.g.
+``call@2025-02|date`` or ``event@previous|killed``, so it is never compared with this event's
+figure (see :mod:`.frames` for the markers, their clause scope, ``PAST_EVENT_DAYS`` and the frame
+keys).  Propositions and roles are never moved: a refusal last week and an agreement today answer
+the same question.
 
 ``place`` — ``{"name", "key", "ancestors", "members"}`` (see :mod:`.places`); slot
 ``talks|location``, ``meeting|location``, ``earthquake|location``.  Rule: conflict iff neither
@@ -97,17 +112,27 @@ sentences longer than ``MAX_SENTENCE_CHARS`` are truncated for the heavy pattern
 from __future__ import annotations
 
 import dataclasses
-import re
 
+from worker.core.claims.frames import (
+    ANCHORED_KINDS,
+    PAST_EVENT_DAYS,
+    Frame,
+    find_relative_dates,
+    frame_of,
+    frames,
+    publication_days,
+    relative_dates,
+)
 from worker.core.claims.places import find_places
 from worker.core.claims.propositions import find_propositions
 from worker.core.claims.quantities import APPROX_TOLERANCE, Found, find_quantities
 from worker.core.claims.relate import RULES, describe, relate
 from worker.core.claims.roles import Memo, RoleMention, person_countries, role_mentions
-from worker.core.claims.text import MAX_SENTENCE_CHARS, sentences
+from worker.core.claims.text import MAX_SENTENCE_CHARS, lower_aligned, sentences
 from worker.core.claims.times import (
     HEDGED_TIME_TOLERANCE_MIN,
     article_zone,
+    date_mentions,
     find_dates,
     find_times,
     published_date,
@@ -118,37 +143,25 @@ __all__ = [
     "APPROX_TOLERANCE",
     "HEDGED_TIME_TOLERANCE_MIN",
     "MAX_SENTENCE_CHARS",
+    "PAST_EVENT_DAYS",
     "RULES",
     "describe",
+    "earlier_anchor",
     "extract_claims",
     "relate",
 ]
 
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-    "|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec"
-)
-#: A sentence that opens on another time frame: "In February, ...", "Earlier in 2007, ...".
-_EARLIER_OPENING = re.compile(
-    rf"^\W{{0,3}}(?:in|during|by|since|earlier\s+in|back\s+in)\s+(?:(?:early|late|mid)-?\s*)?"
-    rf"(?P<when>(?:{_MONTHS})\.?(?:\s+\d{{4}})?|(?:19|20)\d\d)\b",
-    re.IGNORECASE,
-)
-#: "last Thursday's 27-24 loss", "two years ago": a figure from another occasion.
-_EARLIER_INLINE = re.compile(
-    r"\b(?P<when>last\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|weekend|month|"
-    r"year|season)|(?:\w+\s+){1}(?:years?|months?|weeks?)\s+ago)\b",
-    re.IGNORECASE,
-)
+def earlier_anchor(sentence: str, published_at: str | None = None) -> str | None:
+    """The earlier time frame a sentence's figures belong to, as a slot key, or None.
 
-
-def earlier_anchor(sentence: str) -> str | None:
-    """The other time frame a sentence's figures belong to, normalised, or None."""
-    m = _EARLIER_OPENING.match(sentence) or _EARLIER_INLINE.search(sentence[:MAX_SENTENCE_CHARS])
-    if m is None:
-        return None
-    return " ".join(m.group("when").lower().rstrip(".").split())
+    The first frame of :func:`~worker.core.claims.frames.frames` (a frame may cover only a clause).
+    """
+    low = lower_aligned(sentence)
+    days = publication_days(published_at, None)
+    rels = relative_dates(sentence, low, days)
+    found = frames(sentence, low, days, rels, date_mentions(sentence))
+    return found[0].key if found else None
 
 
 def extract_claims(article: Article) -> list[Claim]:
@@ -157,20 +170,31 @@ def extract_claims(article: Article) -> list[Claim]:
         return []
     text = article.text
     zone = article_zone(text)
-    pub = published_date(article.published_at)
+    days = publication_days(article.published_at, zone[0])
+    pub = days[1] if days else published_date(article.published_at)
     sents = sentences(text)
     # pass 1: everything but propositions; roles also tell which country a person speaks for
     per_sentence: list[list[Found]] = []
+    lows: list[str] = []
+    sentence_frames: list[list[Frame]] = []
     mentions: list[RoleMention] = []
     memo: Memo = {}
     for sent in sents:
         s = sent.text
-        found: list[Found] = []
-        found.extend(find_quantities(s))
-        found.extend(find_times(s, zone, pub))
-        found.extend(find_dates(s))
-        found.extend(find_places(s))
-        for r in role_mentions(s, memo):
+        low = lower_aligned(s)
+        found: list[Found] = find_quantities(s, low)
+        rels = relative_dates(s, low, days)
+        dates = date_mentions(s)
+        # the day a sentence names, for its clock times: one written date, else one resolved day
+        day = None
+        one_day = [r.days[0] for r in rels if r.days and r.days[0] == r.days[1] and not r.bound]
+        if len(one_day) == 1 and not dates:
+            day = one_day[0]
+        found.extend(find_times(s, zone, pub, day))
+        found.extend(find_dates(s, low, dates))
+        found.extend(find_relative_dates(s, low, rels))
+        found.extend(find_places(s, low))
+        for r in role_mentions(s, memo, low):
             mentions.append(r)
             value = {
                 "title": r.title,
@@ -182,23 +206,30 @@ def extract_claims(article: Article) -> list[Claim]:
             }
             found.append(Found("role", r.person, "role", value, r.start, r.end))
         per_sentence.append(found)
+        lows.append(low)
+        sentence_frames.append(frames(s, low, days, rels, dates) if (rels or dates or found) else [])
     countries = person_countries(mentions)
     claims: list[Claim] = []
     seen: set[tuple[str, str, str, int, int]] = set()
-    for sent, found in zip(sents, per_sentence, strict=True):
+    first_date: dict[str, tuple[str, str]] = {}  # subject -> its first absolute (month-day) range
+    for i, (sent, found) in enumerate(zip(sents, per_sentence, strict=True)):
         s = sent.text
         if not sent.heading:
-            found.extend(find_propositions(s, countries))
+            found.extend(find_propositions(s, countries, lows[i]))
         if not found:
             continue
         attribution = sent.speaker()
-        anchor = earlier_anchor(s)
+        sframes = sentence_frames[i]
         for found_claim in found:
             f = found_claim
-            if anchor and f.kind == "quantity" and not f.subject.startswith("person:"):
-                # a figure about an earlier happening mentioned in passing ("In February, a
-                # gunman killed five people ..."): its own slot, never compared with this event's
-                f = dataclasses.replace(f, subject=f"{f.subject}@{anchor}")
+            if f.kind in ANCHORED_KINDS and not f.subject.startswith("person:"):
+                anchor = frame_of(sframes, f.start, f.end) if sframes else None
+                if anchor is None and days is None and f.kind == "date" and f.value.get("lo"):
+                    anchor = _before_first_date(first_date, f)
+                if anchor:
+                    # a figure about an earlier happening mentioned in passing ("In February, a
+                    # gunman killed five people ..."): its own slot, never compared with this event's
+                    f = dataclasses.replace(f, subject=f"{f.subject}@{anchor}")
             start = sent.start + max(0, f.start)
             end = sent.start + min(len(s), f.end)
             key = (f.kind, f.subject, f.predicate, start, end)
@@ -220,3 +251,13 @@ def extract_claims(article: Article) -> list[Claim]:
             )
     claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
     return claims
+
+
+def _before_first_date(first: dict[str, tuple[str, str]], f: Found) -> str | None:
+    """Without a publication date: a date wholly before the first one the article gave for the same
+    event is an earlier happening ("they spoke on March 18 … they last spoke on February 12")."""
+    lo, hi = str(f.value["lo"]), str(f.value["hi"])
+    prev = first.setdefault(f.subject, (lo, hi))
+    if prev == (lo, hi) or f.value.get("year") is not None or hi >= prev[0]:
+        return None
+    return f"--{lo[:2]}"

@@ -36,6 +36,8 @@ VAGUE: dict[str, tuple[float, float | None]] = {
     "a handful of": (3.0, 6.0),
 }
 
+#: Every single number word ("one" … "ninety"), for cheap token checks before the full patterns.
+NUMBER_WORD_LIST: tuple[str, ...] = (*_UNITS, *_TENS)
 _WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
 #: A spelled-out number: "twenty-three", "twenty three", "one hundred", "a hundred and five".
 #: Bounded to a few words: longer chains are not how news writes numbers.

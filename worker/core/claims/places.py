@@ -76,8 +76,9 @@ def _trim(place: str) -> list[str]:
     return [" ".join(toks[:i]) for i in range(len(toks), 0, -1)]
 
 
-def find_places(sentence: str) -> Iterator[Found]:
-    low = sentence.lower()
+def find_places(sentence: str, low: str | None = None) -> Iterator[Found]:
+    """Where talks, negotiations, a quake or the reported event took place (clear patterns only)."""
+    low = sentence.lower() if low is None else low
     if not (
         "talks" in low or "negotiation" in low or "quake" in low or "tremor" in low or low.startswith("in ")
     ):

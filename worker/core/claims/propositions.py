@@ -25,9 +25,10 @@ import re
 from collections.abc import Iterator, Mapping
 
 from worker.core.claims.gazetteer import country_code
-from worker.core.claims.lexicon import trie_regex
+from worker.core.claims.lexicon import contains_any, trie_regex
 from worker.core.claims.quantities import Found
 from worker.core.claims.roles import person_key
+from worker.core.claims.text import lower_aligned
 
 _VERB_WORDS = [
     "agreed to", "agreed on", "agreed upon", "agrees to", "agrees on", "agrees upon", "agree to",
@@ -151,7 +152,8 @@ _GATE_WORDS = (
     "agree accept endorse approve backed backs signed embrace refus reject resist declin turned balked "
     "oppose snub spurn"
 )
-_GATE = re.compile(trie_regex([*_GATE_WORDS.split(), "failed to", "fails to", "failing to"]))
+#: Substrings one of which every proposition needs ("fail" covers "failed to win …").
+_GATE = (*_GATE_WORDS.split(), "fail")
 
 
 def _object(rest: str, sentence: str) -> tuple[str, str, int] | None:
@@ -243,11 +245,10 @@ def _failed_to_win(sentence: str, countries: Mapping[str, str]) -> Iterator[Foun
             )
 
 
-def find_propositions(sentence: str, countries: Mapping[str, str]) -> Iterator[Found]:
-    low = sentence.lower()
-    if len(low) != len(sentence):
-        low = sentence  # offsets must stay aligned; such sentences only match lower-case verbs
-    if not _GATE.search(low):
+def find_propositions(sentence: str, countries: Mapping[str, str], low: str | None = None) -> Iterator[Found]:
+    """Agreements and refusals of a scoped proposition in one sentence (see the module docstring)."""
+    low = lower_aligned(sentence, low)
+    if not contains_any(low, _GATE):
         return
     if sentence.rstrip().endswith("?"):
         return

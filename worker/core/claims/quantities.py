@@ -22,9 +22,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from worker.core.claims.lexicon import trie_regex
-from worker.core.claims.numbers import NUMBER_RE, NUMBER_WORDS_RE, NUMERAL_RE, VAGUE, parse_number
+from worker.core.claims.lexicon import contains_any, trie_regex
+from worker.core.claims.numbers import (
+    NUMBER_RE,
+    NUMBER_WORD_LIST,
+    NUMBER_WORDS_RE,
+    NUMERAL_RE,
+    VAGUE,
+    parse_number,
+)
 from worker.core.claims.roles import given_name, person_key
+from worker.core.claims.text import lower_aligned as _lower
 
 #: Relative widening for "about"/"around"/"approximately"-hedged numbers (10%).
 APPROX_TOLERANCE = 0.10
@@ -85,6 +93,19 @@ _SUBJECT_MAP: dict[str, str] = {
     "rehabilitation": "rehab", "probe": "investigation",
 }  # fmt: skip
 _SUBJECT_WORD = re.compile(rf"\b(?:{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS})\b", re.IGNORECASE)
+#: The same words as a prefix tree over the lower-cased sentence: a case-insensitive alternation
+#: of ~70 words costs ~5x more per character (it was the largest single cost of extraction).
+_SUBJECT_SCAN = re.compile(
+    r"\b(?:"
+    + trie_regex(
+        w.replace("\\s", " ")
+        for w in f"{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS}".replace(
+            "suspension\\sof\\s(?:strikes|attacks|hostilities)",
+            "suspension of strikes|suspension of attacks|suspension of hostilities",
+        ).split("|")
+    )
+    + r")\b"
+)
 # "lasted", "went on for", "for" after a verb: the duration measures the clause's subject/verb.
 _GOVERN = re.compile(
     r"(?:\blast(?:ed|ing|s)?|\bstretched(?:\son)?\s(?:for)?|\bwent\son\sfor|\bran\sfor|\bfor|\btook)\s$",
@@ -154,58 +175,101 @@ def _r(x: float | None) -> float | None:
     return None if x is None else round(float(x), 6)
 
 
-def _duration_subject(sentence: str, m: re.Match[str]) -> str | None:
-    """What a duration measures, or None (precision first: no subject, no claim)."""
-    after = sentence[m.end() : m.end() + 60]
+def _subject_words(low: str) -> list[re.Match[str]]:
+    """Every subject word of a (lower-cased) sentence, found once and shared by its durations."""
+    return list(_SUBJECT_SCAN.finditer(low))
+
+
+def _subject_of(word: str) -> str:
+    word = " ".join(word.split())
+    return _SUBJECT_MAP.get(word, word)
+
+
+def _duration_subject(sentence: str, m: re.Match[str], words: list[re.Match[str]]) -> str | None:
+    """What a duration measures, or None (precision first: no subject, no claim).
+
+    ``words`` are the sentence's subject words (:func:`_subject_words`), so the subject lexicon is
+    scanned once per sentence rather than once per duration.
+    """
+    end = m.end()
     if m.group("num") and sentence[m.start("unit") - 1] == "-":
         # adjective form "a 90-minute discussion", "30-day temporary ceasefire": the noun after it.
-        w = _SUBJECT_WORD.search(after[:40])
-        if w and len(after[: w.start()].split()) <= 2:
-            word = re.sub(r"\s+", " ", w.group().lower())
-            return _SUBJECT_MAP.get(word, word)
+        for w in words:
+            if w.start() >= end:
+                if w.end() <= end + 40 and len(sentence[end : w.start()].split()) <= 2:
+                    return _subject_of(w.group())
+                break
         return None
-    before = sentence[max(0, m.start() - 160) : m.start()]
+    lo = max(0, m.start() - 160)
+    before = sentence[lo : m.start()]
     gov = _GOVERN.search(before)
     if not gov:
         return None
     # the nearest subject word before the duration, within the clause
-    cut = max(before.rfind(";"), before.rfind(":"))
-    before = before[cut + 1 :]
-    words = list(_SUBJECT_WORD.finditer(before))
-    if not words:
+    cut = lo + max(before.rfind(";"), before.rfind(":")) + 1
+    last = None
+    for w in words:
+        if w.end() > m.start():
+            break
+        if w.start() >= cut:
+            last = w
+    if last is None:
         return None
-    between = before[words[-1].end() :]
+    between = sentence[last.end() : m.start()]
     if gov.group().strip().lower() == "for" and (
         "," in between or _OTHER_VERB.search(between) or len(between) > 70
     ):
         # "talked to his team, went on vacation for a week": "for" belongs to another verb
         return None
-    word = re.sub(r"\s+", " ", words[-1].group().lower())
-    return _SUBJECT_MAP.get(word, word)
+    return _subject_of(last.group())
 
 
 _UNITS = ["second", "sec", "minute", "min", "hour", "hr", "day", "week", "fortnight", "month", "year"]
 _UNIT_WORD = re.compile(r"(?<![a-z])(?:" + trie_regex(_UNITS) + r")s?\b")  # not "Tuesday", "minister"
 _DIGIT = re.compile(r"\d")
+#: Tokens that can end the number of a duration ("two hours", "an hour", "half a day", "2 million years").
+_NUM_TOKENS = frozenset([*NUMBER_WORD_LIST, "hundred", "thousand", "million", "billion", "a", "an", "half"])
 
 
-def _duration_matches(sentence: str) -> Iterator[re.Match[str]]:
-    """The duration matches of a sentence, searching only just before each unit word."""
-    last_end = 0
-    low = sentence.lower()
-    if len(low) != len(sentence):
-        low = sentence
+def _unit_candidates(low: str) -> list[re.Match[str]]:
+    """Unit words that follow a number-like token ("90 minutes", "two-hour", "an hour", "half a day",
+    "and a half hours", "2 million years"): most unit words in news ("for years", "hours after") are
+    not durations, and the full duration pattern is the expensive part."""
+    out: list[re.Match[str]] = []
     for u in _UNIT_WORD.finditer(low):
-        lo = max(last_end, u.start() - 70)
+        a = u.start()
+        if a < 2 or not (low[a - 1].isspace() or low[a - 1] == "-"):
+            continue
+        head = low[max(0, a - 30) : a - 1].rsplit(None, 1)
+        prev = head[-1].rsplit("-", 1)[-1] if head else ""
+        if prev[-1:].isdigit() or prev in _NUM_TOKENS:
+            out.append(u)
+    return out
+
+
+def _duration_matches(sentence: str, units: list[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """The duration matches of a sentence, searching only just before each candidate unit word."""
+    last_end = 0
+    for u in units:
+        a = u.start()
+        lo = max(last_end, a - 70)
         for m in _DURATION.finditer(sentence, lo, min(len(sentence), u.end() + 50)):
-            if m.start("unit") == u.start():
+            if m.start("unit") == a:
                 last_end = m.end()
                 yield m
                 break
 
 
-def durations(sentence: str) -> Iterator[Found]:
-    for m in _duration_matches(sentence):
+def durations(sentence: str, low: str | None = None) -> Iterator[Found]:
+    """Durations with an identifiable subject ("the call lasted 90 minutes")."""
+    low = _lower(sentence, low)
+    units = _unit_candidates(low)
+    if not units:
+        return
+    words = _subject_words(low)
+    if not words:
+        return  # no call, ceasefire, meeting …: no duration here has a subject
+    for m in _duration_matches(sentence, units):
         unit = m.group("unit").lower().rstrip("s")
         if unit not in _UNIT_MIN:
             unit = {"min": "min", "hr": "hr", "sec": "sec"}.get(unit, unit)
@@ -233,7 +297,7 @@ def durations(sentence: str) -> Iterator[Found]:
             if extra is None:
                 continue
             minutes += extra
-        subject = _duration_subject(sentence, m)
+        subject = _duration_subject(sentence, m, words)
         if subject is None:
             continue
         hedge = m.group("hedge")
@@ -297,10 +361,8 @@ def _count_value(num: str, hedge: str | None) -> dict[str, Any] | None:
 
 
 _COUNT_VERB_SCAN = re.compile(r"\b(?:" + trie_regex(_COUNT_VERBS) + r")\b")
-_COUNT_GATE = re.compile(
-    trie_regex(["kill", "dead", "die", "injur", "wound", "hurt", "hospital", "arrest", "detain", "missing",
-                "evacuat", "rescu", "toll"])
-)  # fmt: skip
+_COUNT_GATE = ("kill", "dead", "die", "injur", "wound", "hurt", "hospital", "arrest", "detain", "missing",
+               "evacuat", "rescu", "toll")  # fmt: skip
 
 
 #: Nouns that count everyone (the event's total); any other noun counts a subgroup.
@@ -329,12 +391,32 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
     return out
 
 
+_OBJ_VERB_SCAN = re.compile(
+    r"\b(?:" + trie_regex(["killing", "killed", "injuring", "injured", "wounding", "wounded", "arresting",
+                           "arrested", "left", "leaving"]) + r")\s"
+)  # fmt: skip
+
+
+def _count_obj_matches(sentence: str, low: str) -> list[re.Match[str]]:
+    """_COUNT_OBJ matches, tried only where one of its verbs starts (found on the lower-cased text)."""
+    out: list[re.Match[str]] = []
+    last_end = 0
+    for v in _OBJ_VERB_SCAN.finditer(low):
+        if v.start() < last_end:
+            continue
+        m = _COUNT_OBJ.match(sentence, v.start())
+        if m:
+            out.append(m)
+            last_end = m.end()
+    return out
+
+
 _PARTITIVE = re.compile(r"\bof\s(?:the\s|those\s|these\s)?$", re.IGNORECASE)
 
 
-def counts(sentence: str) -> Iterator[Found]:
-    low = sentence.lower()
-    if not _COUNT_GATE.search(low):
+def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
+    if not contains_any(low, _COUNT_GATE):
         return
     seen: set[tuple[int, int]] = set()
     for m in _count_subj_matches(sentence, low):
@@ -352,7 +434,7 @@ def counts(sentence: str) -> Iterator[Found]:
         yield Found(
             "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))
         )
-    for m in _COUNT_OBJ.finditer(sentence):
+    for m in _count_obj_matches(sentence, low):
         verb = m.group("verb").lower()
         if verb in ("left", "leaving") and not m.group("dead"):
             continue
@@ -396,6 +478,8 @@ _AGE_DEATH = re.compile(
     rf"(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})\b"
 )
 _NAME_RE = re.compile(_NAME)
+#: What every appositive age has ("Smith, 62,"): a literal-led search, far cheaper than _AGE_APPOS.
+_APPOS_HINT = re.compile(r",\s\d{1,3},")
 _PAST_YEAR = re.compile(r"\b(?:in|since|of)\s(?:1[89]\d\d|20\d\d)\b")
 
 
@@ -405,10 +489,10 @@ def _age(v: float, name: str) -> dict[str, Any]:
     return value
 
 
-def ages(sentence: str) -> Iterator[Found]:
-    low = sentence.lower()
+def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
     death = "die" in low or "dead" in low or "passed away" in low
-    appos = ", " in sentence and _DIGIT.search(sentence) is not None
+    appos = _APPOS_HINT.search(sentence) is not None
     adj = "year" in low and "old" in low
     if not (death or appos or adj):
         return
@@ -481,8 +565,8 @@ _SCORE_GATE = re.compile(
 _SCORE_HINT = re.compile(r"\d\s?[-–]\s?\d")
 
 
-def misc(sentence: str) -> Iterator[Found]:
-    low = sentence.lower()
+def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
     if "magnitude" in low or "richter" in low:
         for m in _MAGNITUDE.finditer(sentence):
             raw = m.group("num") or m.group("num2") or m.group("num3")
@@ -527,12 +611,13 @@ def misc(sentence: str) -> Iterator[Found]:
             yield Found("quantity", noun, "percent", val, m.start(), m.end(), _h(m.group("hedge")))
 
 
-def find_quantities(sentence: str) -> list[Found]:
+def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     """All durations and quantities of one sentence, in text order."""
     out: list[Found] = []
-    out.extend(durations(sentence))
-    out.extend(counts(sentence))
-    out.extend(ages(sentence))
-    out.extend(misc(sentence))
+    low = _lower(sentence, low)
+    out.extend(durations(sentence, low))
+    out.extend(counts(sentence, low))
+    out.extend(ages(sentence, low))
+    out.extend(misc(sentence, low))
     out.sort(key=lambda f: (f.start, f.end, f.predicate))
     return out

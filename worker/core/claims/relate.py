@@ -17,7 +17,7 @@ RULES: dict[str, str] = {
     "time": "Two clock times conflict when both zones are known and their UTC windows (±15 min if hedged, "
     "±1 min if exact) are disjoint.",
     "date": "Two dates conflict when their day ranges (mid-month = 10–20) are disjoint; a missing year "
-    "compares month and day only.",
+    "compares month and day only; a relative date of an undated article is never compared.",
     "place": "Two places conflict when neither contains the other and they do not overlap "
     "(Riyadh ⊂ Saudi Arabia ⊂ Middle East never conflicts).",
     "role": "Two roles of one person conflict only when both head offices are known, specific and "
@@ -113,12 +113,22 @@ def _relate_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
 
 
 def _relate_date(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
+    if a.get("lo") is None or b.get("lo") is None:
+        # an unresolved relative date ("Tuesday" in an undated article) names no absolute day
+        if a.get("lo") is None and b.get("lo") is None and a.get("relative") == b.get("relative"):
+            return "same"
+        return "compatible"
+
     def key(v: Mapping[str, Any], which: str, with_year: bool) -> float:
         m, d = (int(x) for x in str(v[which]).split("-"))
-        y = int(v["year"]) if with_year else 0
+        y = 0
+        if with_year:
+            y = int(v["year"]) if which == "lo" else int(v.get("year_hi") or v["year"])
         return float(y * 400 + m * 32 + d)
 
     with_year = a.get("year") is not None and b.get("year") is not None
+    if not with_year and (a.get("year_hi") or b.get("year_hi")):
+        return "compatible"  # a range across New Year has no month-day order without its years
     ia = (key(a, "lo", with_year), key(a, "hi", with_year), False, False)
     ib = (key(b, "lo", with_year), key(b, "hi", with_year), False, False)
     rel = relate_intervals(ia, ib)
@@ -275,7 +285,11 @@ def describe(claim: Claim) -> str:
             s += f" ({_hhmm(lo)} UTC)" if lo == hi else f" ({_hhmm(lo)}–{_hhmm(hi)} UTC)"
         return s
     if claim.kind == "date":
+        if v.get("lo") is None:
+            return f"{v.get('relative')} (relative, undated article)"
         y = v.get("year")
+        if v.get("year_hi"):
+            return f"{y}-{v['lo']}..{v['year_hi']}-{v['hi']}"
         span = v["lo"] if v["lo"] == v["hi"] else f"{v['lo']}..{v['hi']}"
         return f"{y}-{span}" if y else span
     if claim.kind == "role":

@@ -236,9 +236,11 @@ _TITLE_SCAN = re.compile(
 _NAME_AT = re.compile(rf"\s(?P<name>{_NAME_TOKEN}(?:\s{_NAME_TOKEN}){{0,3}})")
 
 
-def _title_name_matches(sentence: str) -> tuple[bool, list[tuple[int, int, str, int, int]]]:
+def _title_name_matches(
+    sentence: str, low: str | None = None
+) -> tuple[bool, list[tuple[int, int, str, int, int]]]:
     """(any title word at all?, [(title start, title end, name, name start, name end)])."""
-    low = sentence.lower()
+    low = sentence.lower() if low is None else low
     if len(low) != len(sentence):  # a few Unicode letters change length when lower-cased
         found = [
             (m.start("title"), m.end("title"), m.group("name"), m.start("name"), m.end("name"))
@@ -283,9 +285,9 @@ def _title_info(mods: list[str], title: str, memo: Memo) -> tuple[str | None, st
     return out
 
 
-def role_mentions(sentence: str, memo: Memo | None = None) -> Iterator[RoleMention]:
+def role_mentions(sentence: str, memo: Memo | None = None, low: str | None = None) -> Iterator[RoleMention]:
     """Roles stated in one sentence ("White House spokesman Dan Scavino", "X, Putin's envoy ...")."""
-    any_title, matches = _title_name_matches(sentence)
+    any_title, matches = _title_name_matches(sentence, low)
     if not any_title:
         return
     memo = {} if memo is None else memo

@@ -22,15 +22,17 @@ Date value: ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}``; "mid-Februar
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from worker.core.claims.gazetteer import CAPITAL_ZONE, CITY_ZONE, country_code, fold
 from worker.core.claims.lexicon import trie_regex
 from worker.core.claims.quantities import Found
-from worker.core.claims.text import MONTHS
+from worker.core.claims.text import MONTHS, lower_aligned
 
 #: Widening, in minutes, of a hedged time ("approximately 12:52 p.m.", "around 6 PM").
 HEDGED_TIME_TOLERANCE_MIN = 15
@@ -111,6 +113,7 @@ _SCHEDULED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def zone_name(text: str | None) -> str | None:
     """IANA zone for a written zone ("ET", "Romanian time", "Moscow time"), else None."""
     if not text:
@@ -132,18 +135,42 @@ def zone_name(text: str | None) -> str | None:
     return CAPITAL_ZONE.get(code) if code else None
 
 
+#: Characters a conversion can reach on either side of its "(": "10:00 AM ET (4:00 PM Romanian time)".
+_PAREN_REACH = 70
+
+
+def _paren_windows(text: str) -> list[tuple[int, int]]:
+    """Disjoint spans of ``text`` within reach of a "(": the only places a conversion can be.
+
+    Jumps to the farthest "(" of an open window, so a run of brackets costs one step per window.
+    """
+    out: list[tuple[int, int]] = []
+    p = text.find("(")
+    while p >= 0:
+        lo, hi = max(0, p - _PAREN_REACH), p + _PAREN_REACH
+        q = text.rfind("(", p + 1, hi + 1)
+        while q >= 0:
+            hi = q + _PAREN_REACH
+            q = text.rfind("(", q + 1, hi + 1)
+        out.append((lo, min(len(text), hi)))
+        p = text.find("(", hi + 1)
+    return out
+
+
 def article_zone(text: str) -> tuple[str | None, str | None]:
     """(default zone, how it was found) for the article's unzoned times."""
     t = text[:200_000]
     if not _CLOCK_HINT.search(t):
         return None, None  # no clock time at all: skip the three zone scans
-    if _LOCAL_CONVERSION.search(t):
+    windows = _paren_windows(t)
+    if any(_LOCAL_CONVERSION.search(t, lo, hi) for lo, hi in windows):
         # "9:40 p.m. Friday (1:40 a.m. ET)": the article's own times are in some other, unnamed zone
         return None, None
-    for m in _CONVERSION.finditer(t):
-        z = zone_name(m.group("z2"))
-        if z:
-            return z, "conversion"
+    for lo, hi in windows:
+        for m in _CONVERSION.finditer(t, lo, hi):
+            z = zone_name(m.group("z2"))
+            if z:
+                return z, "conversion"
     zones = sorted({z for m in _EXPLICIT_ZONE.finditer(t) if (z := zone_name(m.group("zone")))})
     if len(zones) == 1:
         return zones[0], "article"
@@ -204,10 +231,20 @@ _PAREN_TIME = re.compile(
 )
 
 
+_TIME_GATE = re.compile(r"\d\s?(?:[:.]\s?[0-5]\d|[aApP]\.?\s?[mM]\b)")
+
+
 def find_times(
-    sentence: str, default_zone: tuple[str | None, str | None], pub: dt.date | None
+    sentence: str,
+    default_zone: tuple[str | None, str | None],
+    pub: dt.date | None,
+    day: dt.date | None = None,
 ) -> Iterator[Found]:
-    if not re.search(r"\d\s?(?:[:.]\s?[0-5]\d|[aApP]\.?\s?[mM]\b)", sentence):
+    """Clock times of events.  ``day`` is the day the sentence names ("Tuesday", resolved), if any;
+    the value's ``date`` is the day written in the sentence, never the publication day (two reports
+    published a day apart of "ended at 12:52 p.m." are the same time).  ``pub`` only picks the
+    zone's UTC offset (DST) when the sentence names no day."""
+    if not _TIME_GATE.search(sentence):
         return
     skip_after: int = -1
     for m in _TIME.finditer(sentence):
@@ -264,7 +301,7 @@ def find_times(
             except ValueError:
                 date = None
         if date is None:
-            date = pub
+            date = day
         hedge = m.group("hedge")
         tol = HEDGED_TIME_TOLERANCE_MIN if hedge else EXACT_TIME_TOLERANCE_MIN
         local = h * 60 + mi
@@ -279,7 +316,7 @@ def find_times(
             "utc_hi": None,
         }
         if zone:
-            lo_off, hi_off = _offsets(zone, date)
+            lo_off, hi_off = _offsets(zone, date or pub)
             value["utc_lo"] = local - hi_off
             value["utc_hi"] = local - lo_off
         hedges = (re.sub(r"\s+", " ", hedge.lower()),) if hedge else ()
@@ -294,30 +331,68 @@ _DATE = re.compile(
     rf"\b(?:(?P<mod>early|mid|late)[-\s])?(?P<month>{_MONTH_NAMES})\b\.?(?:\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b)?"
     r"(?:,?\s(?P<year>(?:19|20)\d\d)\b)?"
 )
-_DATE_EVENT = re.compile(
-    r"\b(?P<w>phone\scall|call|conversation|discussion|talks|spoke|talked|meeting|summit|quake|earthquake|"
-    r"explosion|blast|attack|shooting|crash|election|vote|ceremony|referendum|wedding|funeral|trial)\b",
-    re.IGNORECASE,
-)
+_DATE_EVENT_WORDS = (
+    "phone call", "call", "conversation", "discussion", "talks", "spoke", "talked", "meeting", "summit",
+    "quake", "earthquake", "explosion", "blast", "attack", "shooting", "crash", "election", "vote",
+    "ceremony", "referendum", "wedding", "funeral", "trial",
+)  # fmt: skip
+#: Event nouns a date can belong to, scanned once per sentence on the lower-cased text.
+_DATE_EVENT = re.compile(r"\b(?P<w>" + trie_regex(_DATE_EVENT_WORDS) + r")\b")
 _MONTH_GATE = re.compile(trie_regex(_MONTH_NAMES.split("|")) + r"\b")
 #: How far (characters) a date may be from the event noun it dates.
 _DATE_WINDOW = 50
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DATE_PREP = re.compile(r"(?:\bon|\bin|\bof|\bduring|\bmid|\b(?:early|late))\s?-?$", re.IGNORECASE)
+#: "before/after/since February 12" bound another happening; they are not its date.
+_BOUND_PREP = re.compile(r"\b(?:before|after|since|until|till|by|from)\s$", re.IGNORECASE)
+#: Words between a date and a later event noun that make the event another occasion:
+#: "a post on Monday ahead of the phone call", "on Tuesday, two days before the EU summit".
+_OTHER_OCCASION = re.compile(
+    r"\b(?:ahead\sof|before|after|prior\sto|following|since|until|till|preceding)\b", re.IGNORECASE
+)
 
 
-def find_dates(sentence: str) -> Iterator[Found]:
+#: A date right after a reporting verb dates the report, not the event ("police said Saturday").
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|told\s(?:\w+\s)?\w+|announced|reported|confirmed|stated|added|wrote|tweeted|posted|"
+    r"disclosed|revealed|noted|indicated)\s(?:on\s)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A calendar date written in a sentence: span, month/day range and year (if written)."""
+
+    start: int
+    end: int
+    year: int | None
+    month: int
+    lo: int
+    hi: int
+    bound: bool  # introduced by before/after/since…: a bound, never an event's date
+
+    def value(self) -> dict[str, Any]:
+        return {
+            "year": self.year,
+            "lo": f"{self.month:02d}-{self.lo:02d}",
+            "hi": f"{self.month:02d}-{self.hi:02d}",
+        }
+
+
+def date_mentions(sentence: str) -> list[DateMention]:
+    """Every calendar date in a sentence ("February 12", "mid-February", "Jan. 3, 2011", "March")."""
     if not _MONTH_GATE.search(sentence):
-        return
+        return []
+    out: list[DateMention] = []
     for m in _DATE.finditer(sentence):
         month = MONTHS.get(m.group("month").lower())
         if month is None:
             continue
         if m.group("month") == "May" and not m.group("day"):
             continue  # the modal verb
-        pre = sentence[max(0, m.start() - 12) : m.start()].lower()
-        if not re.search(
-            r"(?:\bon|\bin|\bsince|\bof|\bduring|\bbefore|\bafter|\bmid|\b(?:early|late))\s?-?$", pre
-        ) and not (
+        pre = sentence[max(0, m.start() - 12) : m.start()]
+        bound = bool(_BOUND_PREP.search(pre))
+        if not (bound or _DATE_PREP.search(pre)) and not (
             m.group("day")
             and re.match(r"\s(?:[A-Z]\w+\s){0,3}(?:meeting|summit|talks|call)", sentence[m.end() :])
         ):
@@ -337,20 +412,47 @@ def find_dates(sentence: str) -> Iterator[Found]:
             lo, hi = 20, last
         else:
             lo, hi = 1, last
-        words = [
-            e for e in _DATE_EVENT.finditer(sentence) if _distance(e, m.start(), m.end()) <= _DATE_WINDOW
-        ]
-        if not words:
-            continue
-        ev = min(words, key=lambda e: _distance(e, m.start(), m.end()))
-        word = re.sub(r"\s+", " ", ev.group("w").lower())
-        subject = _EVENT_MAP.get(word, word)
-        value = {
-            "year": int(m.group("year")) if m.group("year") else None,
-            "lo": f"{month:02d}-{lo:02d}",
-            "hi": f"{month:02d}-{hi:02d}",
-        }
         end = m.end()
         if sentence[end - 1 : end] == "." and not m.group("day") and len(m.group("month")) > 4:
             end -= 1  # "in mid-February." ends the sentence; only "Feb." owns its period
-        yield Found("date", subject, "date", value, m.start(), end)
+        year = int(m.group("year")) if m.group("year") else None
+        out.append(DateMention(m.start(), end, year, month, lo, hi, bound))
+    return out
+
+
+def event_of(sentence: str, low: str, start: int, end: int) -> str | None:
+    """The event noun a date at [start, end) belongs to (nearest within the window), or None.
+
+    An event noun after the date with "ahead of/before/after …" in between is another occasion.
+    """
+    if _REPORTED_ON.search(sentence, max(0, start - 40), start):
+        return None  # "police said Saturday the explosion …": the day of the statement
+    best: tuple[int, str] | None = None
+    for e in _DATE_EVENT.finditer(
+        low, max(0, start - _DATE_WINDOW - 20), min(len(low), end + _DATE_WINDOW + 20)
+    ):
+        dist = _distance(e, start, end)
+        if dist > _DATE_WINDOW:
+            continue
+        if e.start() >= end and _OTHER_OCCASION.search(sentence, end, e.start()):
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, e.group("w"))
+    if best is None:
+        return None
+    word = " ".join(best[1].split())
+    return _EVENT_MAP.get(word, word)
+
+
+def find_dates(
+    sentence: str, low: str | None = None, mentions: list[DateMention] | None = None
+) -> Iterator[Found]:
+    """Dates of events ("the call on February 12", "the summit in mid-March")."""
+    low = lower_aligned(sentence, low)
+    for d in date_mentions(sentence) if mentions is None else mentions:
+        if d.bound:
+            continue
+        subject = event_of(sentence, low, d.start, d.end)
+        if subject is None:
+            continue
+        yield Found("date", subject, "date", d.value(), d.start, d.end)
