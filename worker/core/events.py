@@ -41,24 +41,51 @@ best rep) must share named-entity evidence whose summed IDF reaches ``entity_gat
 The gate is what keeps look-alike events apart: two earthquakes or two celebrity
 rehab stories are described in the same words, but not with the same names.
 
+Names as negative evidence (``contradiction``, off when 0): look-alikes often share
+one name too ("Klitschko retains his titles" against Rahman in 2008, against
+Thompson in 2012), but each side names someone or something prominently (title or
+repeated mention: raw weight >= ``salient_weight``) that the other at most mentions
+in passing.  The IDF mass of such names and dates is summed for each side (the
+article's prominent keys the event lacks; the event's core keys, prominent on
+average over its members, the article lacks) and the smaller side ``c`` divides the
+similarity by ``1 + contradiction * c``; one-sided novelty (a follow-up naming a new
+witness) costs nothing.
+
+Merges
+------
+Grouping decisions can be wrong, mostly by splitting one story into two events
+when its first reports share few words.  When an article joins an event and also
+reaches ``merge_threshold`` (and the gates) against another candidate, and the two
+events' centroids are themselves similar (cosine, after the contradiction penalty,
+at least ``threshold``), the events are merged: the oldest survives (its id is the
+assignment's event), the others are deleted, their keys, members and reps folded
+into it, and ``Assignment.merged`` lists them.  The survivor's record remembers
+``absorbed`` = [absorbed id, triggering article] pairs (the last ``MAX_ABSORBED``),
+so :meth:`EventIndex.resolve` maps an absorbed id to its survivor and a redelivered
+trigger gets the same assignment back, ``merged`` included.
+
 How the defaults were chosen
 ----------------------------
 By ``crosscheck eval-events`` (``worker/evaluation/events.py``) on the ECB+ dev set
 (20 topics x 2 look-alike events, 465 articles) with the five seed articles mixed in:
-96 configurations (``threshold`` 0.2-0.35, ``entity_weight`` 1-3, ``entity_gate`` 2/4,
-``centroid_mix`` 0.5/0.8, ``date_weight`` = ``number_weight`` 1/2) were run over three
-shuffle orders of the whole stream and scored with 5-fold cross-validation over
-*topics* (both look-alike events of a topic in the same fold).  Each fold chose the
-configuration with the best BCubed F1 on the other folds' articles; the defaults
-below are the configuration most folds chose (4 of 5; ties would go to the mean
-training F1).  Held-out BCubed F1 with that procedure is about 0.86 (pooled, mean of
-three shuffles); an online TF-IDF centroid baseline with an oracle threshold scores
-about the same, because ECB+'s look-alike pairs (same people, same words, years
-apart, no dates) defeat any lexical threshold: see the evaluation report.  The
-``prior_docs``, record and candidate bounds were set by hand (the F1 is flat in them)
-and the time-decay parameters cannot be tuned on ECB+ (no dates): they are priors
-(news about one event clusters within a couple of days), and on dated streams the
-decay is the strongest separator of look-alike events.
+144 configurations (``threshold`` 0.2-0.3, ``entity_weight`` 1/2, ``entity_gate`` 2/4,
+``date_weight`` = ``number_weight`` 1/2, ``contradiction`` 0/0.02, ``merge_threshold``
+off/0.3/0.35) were run over three shuffle orders of the whole stream and scored
+with 5-fold cross-validation over *topics* (both look-alike events of a topic in
+the same fold).  Each fold chose the configuration with the best BCubed F1 on the
+other folds' articles; the defaults below are the configuration most folds chose
+(3 of 5; ties would go to the mean training F1).  Held-out BCubed F1 with that
+procedure is about 0.87 (pooled, mean of three shuffles); an online TF-IDF centroid
+baseline with an oracle threshold scores about the same, because ECB+'s look-alike
+pairs (same people, same words, years apart, no dates) defeat any lexical
+threshold: see the evaluation report.  No fold chose the contradiction penalty
+(on ECB+ same-event articles lack a core name about as often as look-alikes do)
+and two of five chose merges, so both are off by default and stay in the grid.
+``centroid_mix`` (0.5 was chosen by every fold in a wider grid), ``prior_docs``,
+``salient_weight``, record and candidate bounds were set by hand, and the
+time-decay parameters cannot be tuned on ECB+ (no dates): they are priors (news
+about one event clusters within a couple of days), and on dated streams the decay
+is the strongest separator of look-alike events.
 
 State
 -----
@@ -66,11 +93,17 @@ Each event record holds its member ids (founder always kept, then the most recen
 ``max_members - 1``) with the score each got, so re-assigning an article after an
 at-least-once redelivery returns the same :class:`Assignment` and changes nothing.
 Keys are capped (``centroid_keys`` per centroid, ``rep_keys`` per rep, ``max_reps``
-reps), so a record is a few kilobytes regardless of how many articles joined (about
-8 KB of compact JSON on ECB+, most of it the member list).  Each record also stores
-its vectors' weights as they were when it was written, and a ``touch`` write counter,
-so scores and candidate order depend on ``events`` alone and :meth:`rebuild` after a
-crash reproduces the live index's decisions exactly.
+reps); each centroid key is stored once as ``[total raw weight, member df, weight]``
+and a one-article event stores no rep (its centroid is its founder's summary until a
+second member joins), so a record is about 2-3 KB of compact JSON whatever the
+number of members.  Each record stores its vectors' weights as they were when it was
+written, and a ``touch`` write counter, so scores, candidate order and expiry order
+depend on ``events`` alone and :meth:`rebuild` after a crash reproduces the live
+index's decisions exactly.
+
+Expiry costs what it expires: dated events come off a heap keyed by last article
+time (stale entries skipped, the heap compacted when it doubles), undated ones and
+the ``max_events`` cap off the write-ordered index (last update first).
 
 Known limitations
 -----------------
@@ -80,12 +113,15 @@ Known limitations
   ~0.54 against a 10-member one, with the defaults).
 * An article re-delivered after it fell out of its event's member window (the oldest
   non-founder beyond ``max_members``) or after its event expired is treated as new.
-* No merges: ``Assignment.merged`` is always empty.
+* Merges only join: an event is never split again, and a merge is only considered
+  when an article reaches both events (two halves that no later article bridges
+  stay apart).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import math
 from collections.abc import Iterable, Mapping, MutableMapping
@@ -95,7 +131,7 @@ from typing import Any
 
 from worker.core.chrome import strip_chrome
 from worker.core.model import Article
-from worker.core.textfeatures import content_terms, date_keys, entity_tokens, number_keys, tokens
+from worker.core.textfeatures import content_terms_of, date_keys, entity_tokens_of, number_keys, scan
 
 JSON = dict[str, Any]
 
@@ -103,8 +139,14 @@ JSON = dict[str, Any]
 TITLE_WEIGHT = 2.0
 #: Most keys an article's feature vector keeps (by weight); bounds message size.
 MAX_FEATURE_KEYS = 300
+#: A key is "at most mentioned in passing" below this fraction of ``salient_weight``.
+PASSING = 0.5
+#: Most merge records (absorbed id, triggering article) an event keeps.
+MAX_ABSORBED = 32
 #: Keys in ``events`` starting with this are reserved (not events).
 RESERVED_PREFIX = "__"
+#: Reserved key holding the write counter when the newest record was deleted.
+CLOCK_KEY = RESERVED_PREFIX + "clock"
 
 ENTITY = "@"
 DATE = "#d:"
@@ -150,20 +192,24 @@ class EventFeatures:
 
 
 def event_features(article: Article) -> EventFeatures:
-    """Extract the event-grouping features of ``article`` (pure, no state)."""
+    """Extract the event-grouping features of ``article`` (pure, no state).
+
+    Each part is tokenised once (:func:`scan`); content terms, the lowercase
+    vocabulary and the entity runs all read that one token list.
+    """
     body = strip_chrome(article.text)
     title = article.title.strip()
+    parts = [(part, weight, scan(part)) for part, weight in ((body, 1.0), (title, TITLE_WEIGHT)) if part]
     # Words the article uses lowercase are ordinary words even when a headline or a
     # sentence start capitalises them.
-    common = {tok for tok in tokens(title + "\n" + body) if tok[0].islower()}
+    common = {tok for _, _, spans in parts for tok, _, _ in spans if tok[0].islower()}
     counts: dict[str, float] = {}
     body_names: set[str] = set()
-    for part, weight in ((body, 1.0), (title, TITLE_WEIGHT)):
-        if not part:
-            continue
-        for term in content_terms(part):
+    for part, weight, spans in parts:
+        words = [tok for tok, _, _ in spans]
+        for term in content_terms_of(words):
             counts[term] = counts.get(term, 0.0) + weight
-        ents = entity_tokens(part, common, known=body_names)
+        ents = entity_tokens_of(part, spans, common, known=body_names)
         if part is body:
             body_names = set(ents)
         elif body_names:
@@ -172,7 +218,7 @@ def event_features(article: Article) -> EventFeatures:
             ents = [e for e in ents if e in body_names]
         for ent in ents:
             counts[ENTITY + ent] = counts.get(ENTITY + ent, 0.0) + weight
-        for date in date_keys(part):
+        for date in date_keys(part, words):
             counts[DATE + date] = counts.get(DATE + date, 0.0) + weight
         for num in number_keys(part):
             counts[NUMBER + num] = counts.get(NUMBER + num, 0.0) + weight
@@ -188,7 +234,7 @@ class EventConfig:
     #: Similarity at or above which an article joins its best candidate event.
     threshold: float = 0.25
     #: Multiplier of named-entity keys relative to content terms.
-    entity_weight: float = 1.0
+    entity_weight: float = 2.0
     #: Multiplier of date keys and of number keys.
     date_weight: float = 2.0
     number_weight: float = 2.0
@@ -196,6 +242,15 @@ class EventConfig:
     entity_gate: float = 2.0
     #: Weight of the centroid in the similarity; the rest goes to the best-matching rep.
     centroid_mix: float = 0.5
+    #: Strength of the contradiction penalty (0 disables): the similarity is divided by
+    #: ``1 + contradiction * c`` where ``c`` is the IDF of identifying keys (names,
+    #: dates) that each side holds prominently and the other lacks (see module docstring).
+    contradiction: float = 0.0
+    #: Raw key weight at which a name or date is prominent (title, or repeated).
+    salient_weight: float = 1.5
+    #: An article that also reaches this similarity with a second passing event (and
+    #: the two events do not contradict each other) merges them; 0 disables merges.
+    merge_threshold: float = 0.0
     #: Pseudo-documents of background corpus in the IDF (see module docstring).
     prior_docs: float = 20.0
     #: Time decay for dated articles: no decay within ``time_grace`` seconds of the
@@ -209,8 +264,8 @@ class EventConfig:
     #: Hard cap on active events (least recently updated go first).
     max_events: int = 50_000
     #: Record bounds.
-    centroid_keys: int = 150
-    rep_keys: int = 40
+    centroid_keys: int = 80
+    rep_keys: int = 30
     max_reps: int = 6
     max_members: int = 500
     #: Candidate generation bounds.
@@ -247,6 +302,22 @@ def _kind_weight(key: str, config: EventConfig) -> float:
     return 1.0
 
 
+def _identifying(key: str) -> bool:
+    """Names and dates identify a happening; content words and numbers describe it."""
+    return key[0] == "@" or key.startswith(DATE)
+
+
+def _mean_weight(record: Mapping[str, Any]) -> Any:
+    """key -> mean raw weight over the event's members (0 for keys the record dropped)."""
+    keys, n = record["keys"], max(1, int(record["n"]))
+
+    def weight(key: str) -> float:
+        entry = keys.get(key)
+        return 0.0 if entry is None else float(entry[0]) / n
+
+    return weight
+
+
 def _norms(vec: Mapping[str, float]) -> list[float]:
     """[Euclidean norm] of a sparse vector, rounded for storage (a list: room for more norms)."""
     return [round(math.sqrt(sum(v * v for v in vec.values())), 6)]
@@ -272,6 +343,10 @@ class EventIndex:
         self._n = 0
         self._postings: dict[str, dict[str, None]] = {}
         self._article_event: dict[str, str] = {}
+        self._alias: dict[str, str] = {}
+        self._order: dict[str, None] = {}
+        self._undated: dict[str, None] = {}
+        self._by_time: list[tuple[float, int, str]] = []
         self._clock = 0  # highest "touch" (write counter) of any record
         self.rebuild()
 
@@ -283,25 +358,42 @@ class EventIndex:
         self._n = 0
         self._postings = {}
         self._article_event = {}
+        self._alias = {}
+        self._order = {}
+        self._undated = {}
+        self._by_time = []
         self._clock = 0
+        self._clock = int(self.events.get(CLOCK_KEY, 0))
         ids = [k for k in self.events if not k.startswith(RESERVED_PREFIX)]
         # Replaying writes in their original order restores the postings' recency order.
         for event_id in sorted(ids, key=lambda k: (int(self.events[k].get("touch", 0)), k)):
             self._index(event_id, self.events[event_id])
 
     def _index(self, event_id: str, record: Mapping[str, Any]) -> None:
-        self._clock = max(self._clock, int(record.get("touch", 0)))
+        touch = int(record.get("touch", 0))
+        self._clock = max(self._clock, touch)
+        self._order[event_id] = None
+        if record.get("t1") is None:
+            self._undated[event_id] = None
+        else:
+            heapq.heappush(self._by_time, (float(record["t1"]), touch, event_id))
+            if len(self._by_time) > 2 * len(self._order) + 64:
+                self._compact_by_time()
         self._n += int(record["n"])
-        for key, (_total, df) in record["keys"].items():
-            self._df[key] = self._df.get(key, 0) + int(df)
+        for key, entry in record["keys"].items():
+            self._df[key] = self._df.get(key, 0) + int(entry[1])
             self._postings.setdefault(key, {})[event_id] = None
         for member in record["members"]:
             self._article_event[member] = event_id
+        for absorbed, _trigger in record.get("absorbed", ()):
+            self._alias[absorbed] = event_id
 
     def _unindex(self, event_id: str, record: Mapping[str, Any]) -> None:
         self._n -= int(record["n"])
-        for key, (_total, df) in record["keys"].items():
-            left = self._df.get(key, 0) - int(df)
+        self._order.pop(event_id, None)  # its heap entry goes stale (see _live)
+        self._undated.pop(event_id, None)
+        for key, entry in record["keys"].items():
+            left = self._df.get(key, 0) - int(entry[1])
             if left > 0:
                 self._df[key] = left
             else:
@@ -314,6 +406,18 @@ class EventIndex:
         for member in record["members"]:
             if self._article_event.get(member) == event_id:
                 del self._article_event[member]
+        for absorbed, _trigger in record.get("absorbed", ()):
+            if self._alias.get(absorbed) == event_id:
+                del self._alias[absorbed]
+
+    def _compact_by_time(self) -> None:
+        """Drop stale heap entries (the heap gets one per write; this bounds it to ~2x)."""
+        self._by_time = [entry for entry in self._by_time if self._live(entry)]
+        heapq.heapify(self._by_time)
+
+    def _live(self, entry: tuple[float, int, str]) -> bool:
+        record = self.events.get(entry[2])
+        return record is not None and int(record.get("touch", 0)) == entry[1]
 
     def _write(self, event_id: str, record: JSON) -> None:
         """Store a fresh record (never a stored one mutated) and update the caches."""
@@ -329,6 +433,10 @@ class EventIndex:
         if old is not None:
             self._unindex(event_id, old)
             del self.events[event_id]
+            if int(old.get("touch", 0)) == self._clock:
+                # The newest record is gone: persist the write counter, so an index
+                # rebuilt from ``events`` numbers its next write as the live one does.
+                self.events[CLOCK_KEY] = self._clock
 
     # -- scoring -------------------------------------------------------------------
 
@@ -371,23 +479,33 @@ class EventIndex:
                 continue
             for event_id in itertools.islice(reversed(posting), cfg.max_posting):
                 acc[event_id] = acc.get(event_id, 0.0) + value
-        ranked = sorted(acc.items(), key=lambda kv: (-kv[1], kv[0]))
-        return [event_id for event_id, _ in ranked[: cfg.max_candidates]]
+        # A popular key visits up to max_posting events: select, do not sort them all.
+        ranked = heapq.nsmallest(cfg.max_candidates, acc.items(), key=lambda kv: (-kv[1], kv[0]))
+        return [event_id for event_id, _ in ranked]
 
     def _match(
-        self, vec: Mapping[str, float], idf: Mapping[str, float], stored: Mapping[str, float], norms: Any
+        self,
+        vec: Mapping[str, float],
+        idf: Mapping[str, float],
+        stored: Mapping[str, Any],
+        norms: Any,
+        col: int = -1,
     ) -> tuple[float, float]:
         """(cosine, shared entity IDF) of ``vec`` (unnormalised) against a stored vector.
 
         ``stored`` holds weights frozen when the event was last written (so scores
-        depend on ``events`` alone); ``norms`` is its stored (norm, entity norm).
+        depend on ``events`` alone): a rep's ``{key: weight}``, or with ``col`` the
+        centroid's ``{key: [total, df, weight]}``; ``norms`` is its stored [norm].
         """
         norm = float(norms[0])
         if norm <= 0.0:
             return 0.0, 0.0
         common = vec.keys() & stored.keys()  # runs in C
         # fsum is exact, so the score does not depend on the (string-hash) order of the set.
-        dot = math.fsum([vec[key] * stored[key] for key in common])
+        if col < 0:
+            dot = math.fsum([vec[key] * stored[key] for key in common])
+        else:
+            dot = math.fsum([vec[key] * stored[key][col] for key in common])
         shared = math.fsum([idf[key] for key in common if key[0] == "@"])
         return dot / norm, shared
 
@@ -396,8 +514,9 @@ class EventIndex:
     ) -> tuple[float, float]:
         """(similarity, entity evidence) of an article against an event record."""
         cfg = self.config
-        cent, evidence = self._match(vec, idf, record["vec"], record["norms"])
-        rep_sim = 0.0
+        cent, evidence = self._match(vec, idf, record["keys"], record["norms"], 2)
+        # A one-article event stores no rep: its centroid is its founder's summary.
+        rep_sim = 0.0 if record["reps"] else cent
         for _rep_id, rep_vec, rep_norms in record["reps"]:
             sim, shared = self._match(vec, idf, rep_vec, rep_norms)
             rep_sim = max(rep_sim, sim)
@@ -406,48 +525,100 @@ class EventIndex:
         sim = (mix * cent + (1.0 - mix) * rep_sim) / norm if norm > 0 else 0.0
         return sim, evidence
 
+    def _core(self, record: Mapping[str, Any]) -> list[str]:
+        """Identifying keys (names, dates) the event's members name prominently on average."""
+        floor = self.config.salient_weight * int(record["n"])
+        return [k for k, entry in record["keys"].items() if _identifying(k) and entry[0] >= floor]
+
+    def _idf(self, key: str) -> float:
+        return max(
+            0.0, math.log(self._n + self.config.prior_docs + 1.0) - math.log(self._df.get(key, 0) + 1.0)
+        )
+
+    def _contradiction(
+        self, mine: Iterable[str], my_weight: Any, theirs: Iterable[str], their_weight: Any
+    ) -> float:
+        """IDF mass of prominent identifying keys each side lacks of the other; the smaller side.
+
+        Look-alike events share their vocabulary and often a name ("Klitschko retains
+        his titles"), but each names prominently someone or something the other at
+        most mentions in passing (Rahman vs Thompson, 2008 vs 2013).  One-sided novelty
+        is normal (a follow-up names a new witness), so only the smaller side counts.
+        ``my_weight(key)``/``their_weight(key)`` give a side's (mean) raw weight of a key.
+        """
+        floor = self.config.salient_weight * PASSING
+        missing_theirs = math.fsum(sorted(self._idf(k) for k in mine if their_weight(k) < floor))
+        if missing_theirs <= 0.0:
+            return 0.0
+        missing_mine = math.fsum(sorted(self._idf(k) for k in theirs if my_weight(k) < floor))
+        return min(missing_theirs, missing_mine)
+
     # -- public API ----------------------------------------------------------------
 
     def event_of(self, article_id: str) -> str | None:
         """The event ``article_id`` was assigned to, if it is still a remembered member."""
         return self._article_event.get(article_id)
 
+    def resolve(self, event_id: str) -> str:
+        """The event that now holds ``event_id``: its survivor if it was merged, else itself."""
+        return self._alias.get(event_id, event_id)
+
     def assign(self, article_id: str, features: EventFeatures, seq: int) -> Assignment:
-        """Join ``article_id`` to its event, or found one; idempotent per article."""
+        """Join ``article_id`` to its event, or found one; idempotent per article.
+
+        When the article also matches other passing events that do not contradict its
+        own, they are merged into the oldest of them (the survivor, returned as the
+        assignment's event) and listed in ``Assignment.merged``.
+        """
         known = self._article_event.get(article_id)
         if known is not None:
             record = self.events[known]
             idx = record["members"].index(article_id)
-            return Assignment(known, record["founder"] == article_id, float(record["scores"][idx]))
+            merged = tuple(b for b, trigger in record.get("absorbed", ()) if trigger == article_id)
+            return Assignment(known, record["founder"] == article_id, float(record["scores"][idx]), merged)
 
         cfg = self.config
         vec, idf = self._weigh(features.keys)
         norm = _norms(vec)[0]
-        best_id: str | None = None
-        best_rank: tuple[bool, float, int] = (False, 0.0, 0)
+        raw = dict(features.keys)
+        raw_weight = lambda k: raw.get(k, 0.0)  # noqa: E731
+        salient = [k for k, w in features.keys if w >= cfg.salient_weight and _identifying(k)]
+        ranked: list[tuple[tuple[bool, float, int], str]] = []
         for event_id in self._candidates(vec):
             record = self.events[event_id]
             sim, evidence = self._score(vec, idf, norm, record)
             sim *= self._time_factor(features.time, record)
+            if cfg.contradiction > 0.0 and sim >= cfg.threshold:
+                clash = self._contradiction(salient, raw_weight, self._core(record), _mean_weight(record))
+                sim /= 1.0 + cfg.contradiction * clash
             ok = sim >= cfg.threshold and evidence >= cfg.entity_gate
             # Prefer passing candidates, then higher similarity, then the older event.
-            rank = (ok, sim, -int(record["first_seq"]))
-            if best_id is None or rank > best_rank:
-                best_id, best_rank = event_id, rank
+            ranked.append(((ok, sim, -int(record["first_seq"])), event_id))
+        ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
+        best_rank, best_id = ranked[0] if ranked else ((False, 0.0, 0), None)
         score = round(best_rank[1], 6)
         if best_id is not None and best_rank[0]:
-            self._write(
-                best_id,
-                self._joined(
-                    record=self.events[best_id],
-                    article_id=article_id,
-                    features=features,
-                    vec=vec,
-                    score=score,
-                    seq=seq,
-                ),
+            joined = self._joined(
+                record=self.events[best_id],
+                article_id=article_id,
+                features=features,
+                vec=vec,
+                score=score,
+                seq=seq,
             )
-            return Assignment(best_id, False, score)
+            absorb = self._mergeable(joined, ranked[1:])
+            if not absorb:
+                self._write(best_id, joined)
+                return Assignment(best_id, False, score)
+            group = [joined, *(self.events[e] for e in absorb)]
+            group.sort(key=lambda r: (int(r["first_seq"]), r["id"]))
+            survivor = group[0]
+            for other in group[1:]:
+                survivor = self._merged(survivor, other, article_id)
+            for other in group[1:]:
+                self._delete(other["id"])
+            self._write(survivor["id"], survivor)
+            return Assignment(survivor["id"], False, score, tuple(r["id"] for r in group[1:]))
 
         event_id = event_id_for(article_id)
         if event_id in self.events:  # hash-prefix collision: extend deterministically
@@ -463,7 +634,6 @@ class EventIndex:
             "t0": features.time,
             "t1": features.time,
             "keys": {},
-            "vec": {},
             "norms": [0.0],
             "reps": [],
         }
@@ -474,6 +644,97 @@ class EventIndex:
             ),
         )
         return Assignment(event_id, True, score)
+
+    def _mergeable(self, joined: JSON, others: Iterable[tuple[tuple[bool, float, int], str]]) -> list[str]:
+        """Events (ids) the article also matched that are one event with ``joined``.
+
+        The article is the new evidence: it must reach ``merge_threshold`` with the
+        other event too, and the two events themselves must be similar and not
+        contradict each other (different names or dates in the same story slot).
+        """
+        cfg = self.config
+        if cfg.merge_threshold <= 0.0:
+            return []
+        out: list[str] = []
+        core = self._core(joined)
+        for (ok, sim, _), event_id in others:
+            if not ok or sim < cfg.merge_threshold:
+                break  # ranked: the rest score lower
+            other = self.events[event_id]
+            norms = float(joined["norms"][0]) * float(other["norms"][0])
+            mine, theirs = joined["keys"], other["keys"]
+            common = mine.keys() & theirs.keys()
+            pair = math.fsum([mine[k][2] * theirs[k][2] for k in common]) / norms if norms > 0 else 0.0
+            clash = self._contradiction(core, _mean_weight(joined), self._core(other), _mean_weight(other))
+            pair /= 1.0 + cfg.contradiction * clash
+            if pair >= cfg.threshold:
+                out.append(event_id)
+        return out
+
+    def _merged(self, survivor: Mapping[str, Any], other: Mapping[str, Any], trigger: str) -> JSON:
+        """A new record: ``other`` absorbed into ``survivor`` because of article ``trigger``."""
+        cfg = self.config
+        keys: dict[str, list[float]] = {k: [float(v[0]), int(v[1])] for k, v in survivor["keys"].items()}
+        for key, (total, df, _w) in other["keys"].items():
+            entry = keys.get(key)
+            keys[key] = (
+                [float(total), int(df)] if entry is None else [round(entry[0] + total, 4), entry[1] + int(df)]
+            )
+        centroid, kept = self._centroid(keys)
+        mine, theirs = self._reps_of(survivor), self._reps_of(other)
+        reps = mine + theirs
+        if len(reps) > cfg.max_reps:
+            # Both founders' summaries (what each half was about), then the most recent.
+            head = [mine[0], theirs[0]]
+            tail = mine[1:] + theirs[1:]
+            reps = head + tail[len(tail) - max(0, cfg.max_reps - 2) :]
+        members = [*survivor["members"], *other["members"]]
+        scores = [*survivor["scores"], *other["scores"]]
+        if len(members) > cfg.max_members:
+            drop = len(members) - cfg.max_members
+            members = members[:1] + members[1 + drop :]
+            scores = scores[:1] + scores[1 + drop :]
+        absorbed = [*survivor.get("absorbed", ()), [other["id"], trigger], *other.get("absorbed", ())]
+        times = [t for r in (survivor, other) for t in (r["t0"], r["t1"]) if t is not None]
+        return {
+            "id": survivor["id"],
+            "founder": survivor["founder"],
+            "n": int(survivor["n"]) + int(other["n"]),
+            "members": members,
+            "scores": scores,
+            "first_seq": min(int(survivor["first_seq"]), int(other["first_seq"])),
+            "last_seq": max(int(survivor["last_seq"]), int(other["last_seq"])),
+            "t0": min(times) if times else None,
+            "t1": max(times) if times else None,
+            "keys": kept,
+            "norms": _norms(centroid),
+            "reps": reps,
+            "absorbed": [list(a) for a in absorbed[-MAX_ABSORBED:]],
+        }
+
+    def _rep(self, article_id: str, vec: Mapping[str, float]) -> list[Any]:
+        """A bounded summary of one article: its ``rep_keys`` heaviest weighted keys."""
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.rep_keys]
+        rep_vec = {k: round(v, 5) for k, v in sorted(top)}
+        return [article_id, rep_vec, _norms(rep_vec)]
+
+    def _reps_of(self, record: Mapping[str, Any]) -> list[list[Any]]:
+        """The record's reps (copies); a one-article event's founder rep is its centroid."""
+        if record["reps"] or not record["n"]:
+            return [list(r) for r in record["reps"]]
+        return [self._rep(record["founder"], {k: v[2] for k, v in record["keys"].items()})]
+
+    def _centroid(self, keys: Mapping[str, list[float]]) -> tuple[dict[str, float], dict[str, list[float]]]:
+        """(centroid, kept keys): the ``centroid_keys`` most distinctive keys, each kept as
+        ``[total raw weight, member df, centroid weight]``.
+
+        Weighted with the statistics of now; the weights are stored so later scoring
+        depends on the record alone.
+        """
+        weighted = {k: round(v, 5) for k, v in self._weigh((k, v[0]) for k, v in keys.items())[0].items()}
+        ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.centroid_keys]
+        centroid = {k: v for k, v in sorted(ranked) if v > 0.0}
+        return centroid, {k: [keys[k][0], keys[k][1], w] for k, w in centroid.items()}
 
     def _joined(
         self,
@@ -494,17 +755,11 @@ class EventIndex:
                 keys[key] = [weight, 1]
             else:
                 keys[key] = [round(entry[0] + weight, 4), int(entry[1]) + 1]
-        # The centroid keeps its most distinctive keys, weighted with the statistics of
-        # now; the weights are stored so later scoring depends on the record alone.
-        weighted = {k: round(v, 5) for k, v in self._weigh((k, v[0]) for k, v in keys.items())[0].items()}
-        ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.centroid_keys]
-        centroid = {k: v for k, v in sorted(ranked) if v > 0.0}
-        kept = {k: keys[k] for k in centroid}
+        centroid, kept = self._centroid(keys)
 
-        rep_top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: cfg.rep_keys]
-        rep_vec = {k: round(v, 5) for k, v in sorted(rep_top)}
-        reps = [list(r) for r in record["reps"]]
-        reps.append([article_id, rep_vec, _norms(rep_vec)])
+        reps = self._reps_of(record)
+        if record["n"]:  # a founder's summary is its event's centroid until a second member joins
+            reps.append(self._rep(article_id, vec))
         if len(reps) > cfg.max_reps:
             # Keep the founder's summary (what the event is about) and the most recent ones.
             reps = reps[:1] + reps[len(reps) - cfg.max_reps + 1 :]
@@ -520,7 +775,7 @@ class EventIndex:
         if features.time is not None:
             t0 = features.time if t0 is None else min(float(t0), features.time)
             t1 = features.time if t1 is None else max(float(t1), features.time)
-        return {
+        out: JSON = {
             "id": record["id"],
             "founder": record["founder"],
             "n": int(record["n"]) + 1,
@@ -531,31 +786,43 @@ class EventIndex:
             "t0": t0,
             "t1": t1,
             "keys": kept,
-            "vec": centroid,
             "norms": _norms(centroid),
             "reps": reps,
         }
+        if record.get("absorbed"):
+            out["absorbed"] = record["absorbed"]
+        return out
 
     def expire(self, seq: int, time: float | None) -> list[str]:
-        """Delete events idle beyond the TTL (or the arrival distance) or over the cap."""
+        """Delete events idle beyond the TTL (or the arrival distance) or over the cap.
+
+        Amortised cost is the number of expired events, not the number of active ones:
+        dated events come off a heap ordered by their last article time, the others
+        (and the cap) off the write-ordered ``_order`` (last update first).
+        """
         cfg = self.config
-        ids = sorted(k for k in self.events if not k.startswith(RESERVED_PREFIX))
-        doomed: list[str] = []
-        alive: list[tuple[int, str]] = []
-        for event_id in ids:
-            record = self.events[event_id]
-            t1 = record.get("t1")
-            if time is not None and t1 is not None:
-                idle = time - float(t1) > cfg.ttl_seconds
-            else:
-                idle = seq - int(record["last_seq"]) > cfg.max_idle_articles
-            if idle:
-                doomed.append(event_id)
-            else:
-                alive.append((int(record["last_seq"]), event_id))
-        if len(alive) > cfg.max_events:
-            alive.sort()
-            doomed.extend(event_id for _, event_id in alive[: len(alive) - cfg.max_events])
-        for event_id in doomed:
+        doomed: set[str] = set()
+        if time is not None:
+            heap = self._by_time
+            while heap and time - heap[0][0] > cfg.ttl_seconds:
+                entry = heapq.heappop(heap)
+                if self._live(entry):
+                    doomed.add(entry[2])
+        # Write order is last-update order, so idle events by arrival distance are a
+        # prefix; a dated article only judges undated events that way.
+        for event_id in self._order if time is None else self._undated:
+            if seq - int(self.events[event_id]["last_seq"]) <= cfg.max_idle_articles:
+                break
+            doomed.add(event_id)
+        excess = len(self._order) - len(doomed) - cfg.max_events
+        if excess > 0:
+            for event_id in self._order:
+                if excess <= 0:
+                    break
+                if event_id not in doomed:
+                    doomed.add(event_id)
+                    excess -= 1
+        out = sorted(doomed)
+        for event_id in out:
             self._delete(event_id)
-        return sorted(doomed)
+        return out

@@ -118,8 +118,13 @@ def tokens(text: str) -> list[str]:
 
 def content_terms(text: str) -> list[str]:
     """Stemmed content-word keys of ``text`` (stopwords, short words and bare numbers dropped)."""
+    return content_terms_of(tokens(text))
+
+
+def content_terms_of(toks: Iterable[str]) -> list[str]:
+    """:func:`content_terms` of an already tokenised text."""
     out: list[str] = []
-    for tok in tokens(text):
+    for tok in toks:
         low = tok.lower()
         if low in STOPWORDS or not tok[0].isalpha() or len(low) < 3:
             continue
@@ -146,33 +151,49 @@ def entity_tokens(
     found elsewhere, e.g. the body for a headline), or when it starts a multi-word name.
     """
     common_set = set(common) if common is not None else _lowercase_vocabulary(text)
+    return entity_tokens_of(text, scan(text), common_set, known)
+
+
+def scan(text: str) -> list[tuple[str, int, int]]:
+    """(token, start, end) of every token of ``text``: the one pass the other helpers share."""
+    return [(m[0], *m.span()) for m in _TOKEN.finditer(text)]
+
+
+def entity_tokens_of(
+    text: str, spans: list[tuple[str, int, int]], common: set[str], known: Iterable[str] | None = None
+) -> list[str]:
+    """:func:`entity_tokens` of ``text`` given its :func:`scan` (no second regex pass)."""
     runs: list[list[tuple[str, bool]]] = []
-    for line in text.split("\n"):
-        run: list[tuple[str, bool]] = []  # (token, was sentence-initial)
-        prev_end = 0
-        prev_tok = ""
-        for m in _TOKEN.finditer(line):
-            tok = m.group(0)
-            gap = line[prev_end : m.start()]
-            # A sentence starts at the line start or after a full stop that does not
-            # follow an initial or abbreviation ("U.S.", "J. Smith", "Dr.").
-            initial = prev_end == 0 or (
+    run: list[tuple[str, bool]] = []  # (token, was sentence-initial)
+    prev_end = 0
+    prev_tok = ""
+    for tok, start, end in spans:
+        gap = text[prev_end:start]
+        # A sentence starts at a line start or after a full stop that does not follow
+        # an initial or abbreviation ("U.S.", "J. Smith", "Dr.").
+        initial = (
+            prev_end == 0
+            or "\n" in gap
+            or (
                 _FULL_STOP.search(gap) is not None and not (len(prev_tok) <= 2 or prev_tok.lower() in _ABBREV)
             )
-            if tok[0].isupper():
-                if run and (initial or _RUN_BREAK.search(gap) is not None):
-                    # Punctuation or a sentence break splits a run ("Paris, France").
-                    runs.append(run)
-                    run = []
-                run.append((tok, initial))
-            elif tok.lower() in _CONNECTORS and run and not initial:
-                run.append((tok, False))
-            elif run:
+        )
+        first = tok[0]
+        if first.isupper():
+            if run and (initial or _RUN_BREAK.search(gap) is not None):
+                # Punctuation or a sentence break splits a run ("Paris, France").
                 runs.append(run)
                 run = []
-            prev_end, prev_tok = m.end(), tok
-        if run:
+            run.append((tok, initial))
+        elif run and not initial and tok.lower() in _CONNECTORS:
+            run.append((tok, False))
+        elif run:
             runs.append(run)
+            run = []
+        prev_end, prev_tok = end, tok
+    if run:
+        runs.append(run)
+    common_set = common
     names = {_normalise(tok) for run in runs for tok, initial in run if not initial}
     if known is not None:
         names.update(known)
@@ -213,9 +234,16 @@ def _flush(run: list[tuple[str, bool]], common: set[str], names: set[str]) -> li
     return keep
 
 
-def date_keys(text: str) -> list[str]:
-    """Normalised calendar references: "may-3" for "May 3"/"3 May", "y2013" for years."""
+def date_keys(text: str, words: Iterable[str] | None = None) -> list[str]:
+    """Normalised calendar references: "may-3" for "May 3"/"3 May", "y2013" for years.
+
+    ``words`` (the text's tokens, when the caller has them) lets a text that names no
+    month skip the two month patterns, the costly part.
+    """
     out: list[str] = []
+    if words is not None and not any(w.lower() in MONTHS for w in words if w[0].isalpha()):
+        out.extend("y" + m.group(1) for m in _YEAR.finditer(text))
+        return out
     for m in _DATE_MD.finditer(text):
         day = int(m.group(2))
         if 1 <= day <= 31:
