@@ -438,12 +438,6 @@ RATE = 10.0  # articles per second: a stream of 30 s
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.xfail(
-    strict=False,
-    reason="known bug, open: in about 1 run in 5 the outputs of 1-3 per-event messages are lost "
-    "across the rebalance (the message is on the topic, its offset is passed, no state or "
-    "output exists); see docs/reliability.md",
-)
 def test_rebalance_second_worker_then_graceful_stop(
     make_settings: Callable[..., Settings],
     start_snapshot_worker: Callable[..., WorkerProcess],
@@ -528,10 +522,19 @@ def test_rebalance_second_worker_then_graceful_stop(
             wp.stop()
 
     v = compare(expected, seen, topic_names(settings))
+    # The agents' OffsetWatch names every input record a worker passed over without
+    # handing it to its agent (worker/agents/common.py): the cause of a loss, seen
+    # directly, even where another delivery happens to make up for it.
+    passed_over = [
+        f"{wp.log.name}: {line[-200:]}"
+        for wp in workers
+        for line in wp.log.read_text(errors="replace").splitlines()
+        if "never handed to the agent" in line
+    ]
     figures = (
         f"rebalance test: articles={N_STREAM} steps={steps} expected={v.expected} seen={v.seen} "
         f"lost={len(v.lost)} extra={len(v.extra)} duplicated={len(v.duplicated)} "
-        f"conflicting={len(v.conflicting)}"
+        f"conflicting={len(v.conflicting)} passed_over={len(passed_over)}"
     )
     print("\n" + figures)
     record_property("rebalance_test", figures)
@@ -545,10 +548,12 @@ def test_rebalance_second_worker_then_graceful_stop(
             print(
                 f"  {wp.log.name}: faust skipped {len(skipped)} messages: {[x[-300:] for x in skipped[:5]]}"
             )
+        print("  input records passed over:", passed_over[:10])
     assert not v.lost, describe(v, seen, expected=expected)
     assert not v.extra, describe(v, seen, expected=expected)
     assert not v.conflicting, describe(v, seen, expected=expected)
     assert not v.differs_from_replay, describe(v, seen, expected=expected)
+    assert not passed_over, passed_over[:10]
 
 
 # --------------------------------------------------------------------------- state recovery

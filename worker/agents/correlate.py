@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from worker.agents.common import publish
+from worker.agents.common import OffsetWatch, publish
 from worker.app import Runtime, utc_now
 from worker.core.pipeline import Enriched
 
@@ -27,8 +27,10 @@ def register(runtime: Runtime) -> None:
 
     @app.agent(topics.enriched, concurrency=1, name="crosscheck.correlate")
     async def correlate(stream: Any) -> None:  # keyed by article id, one partition
-        async for value in stream:
-            envelope = orjson.loads(value)
+        watch = OffsetWatch(runtime, "correlate")
+        async for event in stream.events():
+            watch.see(event.message)
+            envelope = orjson.loads(event.value)
             enriched = Enriched.from_json(envelope["enriched"])
             correlator = runtime.get_correlator()
             t0 = time.perf_counter()

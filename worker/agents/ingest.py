@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from worker.agents.common import encode
+from worker.agents.common import OffsetWatch, encode
 from worker.app import Runtime
 from worker.core.pipeline import ingest as ingest_article
 from worker.core.validate import InvalidArticle, decode_article
@@ -29,8 +29,10 @@ def register(runtime: Runtime) -> None:
 
     @app.agent(topics.articles, concurrency=1, name="crosscheck.ingest")
     async def ingest(stream: Any) -> None:
+        watch = OffsetWatch(runtime, "ingest")
         async for event in stream.events():
             message = event.message
+            watch.see(message)
             metrics.articles_received.inc()
             t0 = time.perf_counter()
             try:

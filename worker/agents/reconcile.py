@@ -27,7 +27,7 @@ def register(runtime: Runtime) -> None:
     async def reconcile_agent(stream: Any) -> None:  # keyed by event id
         watch = OffsetWatch(runtime, "reconcile")
         async for event in stream.events():
-            watch.see(event.message.partition, event.message.offset)
+            watch.see(event.message)
             routed = Routed.from_json(orjson.loads(event.value))
             t0 = time.perf_counter()
             state, outputs = reconcile(tables.event_claims.get(routed.event_id), routed)
