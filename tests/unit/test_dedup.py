@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -180,6 +181,29 @@ def test_ttl_expiry_forgets() -> None:
     assert index.check("brief", fingerprint(Article("brief", _truncate(story, 0.6), ""))) is None
 
 
+def _with_stock_paragraph(i: int) -> str:
+    """A story of its own plus a stock paragraph that every such story carries."""
+    own = random.Random(i).sample(_VOCAB_A, 96)
+    return _story(own) + "\n" + _story(_VOCAB_B[:96])
+
+
+def test_stop_bands_keep_a_stock_phrase_from_making_everything_a_candidate() -> None:
+    records: dict[str, Any] = {}
+    index = DedupIndex(records, DedupConfig(max_posting=4))
+    for i in range(30):
+        assert _add(index, Article(f"s{i}", _with_stock_paragraph(i)), i) is None
+    new = fingerprint(Article("new", _with_stock_paragraph(999)))
+    # Without the cap the stock paragraph's bands make all 30 stories candidates.
+    assert len(DedupIndex(records, DedupConfig(max_posting=1000)).candidates(new)) == 30
+    assert len(index.candidates(new)) < 5
+    assert index.check("new", new) is None
+    # A real copy still shares enough ordinary bands to be found.
+    text = _with_stock_paragraph(7)
+    brief = Article("brief", "\n".join(text.split("\n")[1:]))
+    verdict = index.check("brief", fingerprint(brief))
+    assert verdict is not None and verdict.duplicate_of == "s7"
+
+
 def test_max_entries_cap_drops_lowest_seq() -> None:
     records: dict[str, Any] = {}
     index = DedupIndex(records, DedupConfig(max_entries=3))
@@ -309,3 +333,43 @@ def test_fingerprint_cost_is_linear_on_hostile_input() -> None:
     ]
     for text in hostile:
         assert per_byte(Article("h", text, "")) < 10 * normal, text[:30]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["add", "add", "add", "remove"]),
+            st.integers(0, 12),
+            st.lists(st.integers(0, 6), min_size=1, max_size=4),
+        ),
+        max_size=60,
+    ),
+    st.lists(st.integers(0, 6), min_size=1, max_size=4),
+    st.integers(1, 4),
+    st.booleans(),
+)
+def test_packed_band_index_answers_like_a_dict_of_postings(
+    ops: list[tuple[str, int, list[int]]], query: list[int], max_posting: int, wide: bool
+) -> None:
+    """Merges, removals, compaction and folded wide keys never change an answer."""
+    from worker.core.dedup import _BandIndex
+
+    index = _BandIndex()
+    index.MERGE_AT, index.COMPACT_MIN = 5, 2  # exercise merges and compaction often
+    offset = (1 << 70) if wide else (1 << 32)  # wide keys are folded by a hash
+    postings: dict[str, list[int]] = {}
+    for op, n, bands in ops:
+        aid = f"a{n}"
+        if op == "add":
+            index.add(aid, [offset + b for b in sorted(set(bands))])
+            postings[aid] = sorted(set(bands))
+        else:
+            index.remove(aid)
+            postings.pop(aid, None)
+    expected: set[str] = set()
+    for band in set(query):
+        ids = {aid for aid, bands in postings.items() if band in bands}
+        if len(ids) <= max_posting:
+            expected |= ids
+    assert index.lookup([offset + b for b in sorted(set(query))], max_posting) == expected

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from hypothesis import given, settings
@@ -112,3 +113,19 @@ def test_linear_time_on_hostile_input() -> None:
         out = normalize_text(text)
         assert time.perf_counter() - start < 4.0, text[:20]
         assert normalize_text(out) == out
+
+
+_WHITESPACE = "".join(chr(c) for c in range(0x3000 + 1) if chr(c).isspace())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab.\n" + _WHITESPACE, max_size=80))
+def test_every_whitespace_character_folds(text: str) -> None:
+    """Whatever ``\\s`` matches folds: runs inside a line become one space, lines are
+    stripped, blank lines dropped; no other whitespace is left."""
+    out = normalize_text(text)
+    assert out == "" or all(line and line == line.strip() and "  " not in line for line in out.split("\n"))
+    assert not re.search(r"[^\S\n ]", out)
+    # Inside a line (line separators aside, which become line breaks) it is one space.
+    inline = "".join(ch for ch in _WHITESPACE if ch not in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+    assert normalize_text("a" + inline + "b") == "a b"

@@ -33,6 +33,15 @@ probability ``1 - (1 - J**2)**32``: 0.9999 at J = 0.5 (a 50% brief), 0.95 at 0.3
 at 0.25, but 0.08 at J = 0.05 (typical of same-event reports), so verification sees
 few candidates.  A brief is contained in its parent, so its Jaccard is its length ratio.
 
+**Stop bands.**  A band value that more than ``max_posting`` (64) stored articles share
+is skipped at query time: its rows' minimum is a stock phrase common to many unrelated
+articles ("said in a statement on"), so the collision carries no evidence of copying,
+while verifying every article behind it made a check cost grow with the state (2.4 ms
+at 30k synthetic articles in state, 0.1 ms with the cap; the same verdicts at caps 32,
+64 and 256 on that stream).  A real copy shares many bands (8 of 32 expected at Jaccard
+0.5), so losing the few stock-phrase ones does not lose it.  The postings themselves
+are kept whole, so the index stays a function of ``records`` alone.
+
 **Verification** (cheap, per candidate).  Both bottom-k sketches are restricted to the
 hash range both cover (``tau = min(max(sketch_a), max(sketch_b))``; a sketch of fewer
 than ``k`` values is the whole set and covers every value): in that range each sketch
@@ -63,16 +72,20 @@ containment of 0.84 at most (two AP-derived rewrites with local edits, length ra
 so ``min_length_ratio = 0.25``; ratios 0.2-0.4 gave no false positive on the set and
 0.25 keeps brief recall at 0.98-1.0.  ``min_shingles = 8`` leaves one-liners to the
 exact hash.  ``num_perm``/``bands`` 64/32 versus 128/64 cost one missed brief in 600
-and halve the band index (~2.5 KB instead of ~4.6 KB of Python memory per entry).
+and halve the band index.
 
 State
 -----
 :class:`DedupIndex` keeps one small JSON-able record per article in ``records`` (a
 faust Table in production, a dict in replay and tests): the fingerprint plus ``q``
 (sequence number), ``t`` (article time, optional) and ``p`` (canonical parent, only
-for duplicates); about 700 bytes as JSON (at most ~800).  The LSH band index, the exact-hash map and
-the expiry heaps are derived, in-memory caches that :meth:`DedupIndex.rebuild` recreates
-from ``records`` alone, because after a crash or rebalance only the table survives.
+for duplicates); about 700 bytes as JSON (at most ~800).  The LSH band index, the
+exact-hash map and the expiry heaps are derived, in-memory caches that
+:meth:`DedupIndex.rebuild` recreates from ``records`` alone, because after a crash or
+rebalance only the table survives.  The band index is packed (:class:`_BandIndex`: 8
+bytes per band posting in a sorted NumPy array) because as a dict of int keys it was
+the largest part of dedup's memory (~2.8 KB per article; all derived caches together
+are now ~0.7 KB).
 Records are only ever replaced (``records[k] = v``) or deleted, never mutated in place,
 because faust persists a value only on assignment.
 
@@ -84,14 +97,18 @@ from __future__ import annotations
 
 import base64
 import bisect
+import functools
 import hashlib
 import heapq
+import itertools
 import re
 import struct
+import sys
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import rensa
 
 from worker.core.model import Article
@@ -125,9 +142,13 @@ MIN_BODY_WORDS = 8
 
 #: Changes whenever shingling, hashing or rensa's algorithm changes: fingerprints of
 #: different versions are never compared (rebuild drops them from the caches).
+@functools.cache
 def fingerprint_version(num_perm: int = NUM_PERM) -> str:
-    """Identifies how fingerprints were made; only equal versions are compared."""
-    return f"s{SHINGLE_WORDS}k{SKETCH_K}p{num_perm}r{rensa.RMinHash.ALGORITHM_VERSION}"
+    """Identifies how fingerprints were made; only equal versions are compared.
+
+    Cached (and interned), so every stored record shares one string object.
+    """
+    return sys.intern(f"s{SHINGLE_WORDS}k{SKETCH_K}p{num_perm}r{rensa.RMinHash.ALGORITHM_VERSION}")
 
 
 FINGERPRINT_VERSION = fingerprint_version()
@@ -204,7 +225,7 @@ class Fingerprint:
             minhash=struct.unpack(f">{len(m) // 2}H", m),
             sketch=_unpack24(s),
             n_shingles=int(data["n"]),
-            version=str(data.get("v", "")),
+            version=sys.intern(str(data.get("v", ""))),
         )
 
 
@@ -221,7 +242,7 @@ def dedup_text(article: Article) -> str:
             body = rest if sep else ""
     # A wire dateline ("london (reuters) - ") is added or dropped by republishers.
     body = _DATELINE.sub("", body, count=1)
-    if len(_WORD.findall(body)) < MIN_BODY_WORDS and title:
+    if title and sum(1 for _ in itertools.islice(_WORD.finditer(body), MIN_BODY_WORDS)) < MIN_BODY_WORDS:
         body = f"{title}\n{body}" if body else title
     return body
 
@@ -234,31 +255,43 @@ def shingles(text: str) -> list[str]:
     subset of its parent's.  Fragments shorter than a shingle ("a. m.") are skipped
     unless the whole text is that short, in which case it is one shingle.
     """
+    return sorted(_shingles_and_words(text)[0])
+
+
+def _shingles_and_words(text: str) -> tuple[set[str], list[str]]:
+    """``shingles(text)`` unsorted, and all of ``text``'s words (one regex pass for both).
+
+    Splitting at sentence ends and line breaks never splits a word (those characters
+    are not word characters), so the segments' words are the text's words.
+    """
     out: set[str] = set()
+    every: list[str] = []
+    n = SHINGLE_WORDS
     for segment in _SEGMENT.split(text):
         words = _WORD.findall(segment)
-        out.update(" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1))
-    if not out:
-        words = _WORD.findall(text)
-        if words:
-            out.add(" ".join(words))
-    return sorted(out)
+        every += words
+        # zip stops at the shortest slice: one n-gram per window, none if too short.
+        out.update(map(" ".join, zip(*(words[i:] for i in range(n)), strict=False)))
+    if not out and every:
+        out.add(" ".join(every))
+    return out, every
 
 
 def fingerprint(article: Article, num_perm: int = NUM_PERM) -> Fingerprint:
     """Fingerprint ``article``'s text (see the module docstring).  Pure and deterministic."""
     text = dedup_text(article)
-    words = _WORD.findall(text)
+    shingle_set, words = _shingles_and_words(text)
     digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=16).hexdigest()
-    sh = shingles(text)
-    if not sh:
+    if not shingle_set:
         return Fingerprint(digest, (), (), 0, fingerprint_version(num_perm))
+    # MinHash and the sketch do not depend on the order of the shingles: no sort.
+    sh = list(shingle_set)
     mh = rensa.RMinHash(num_perm=num_perm, seed=MINHASH_SEED)
     mh.update(sh)
     minhash = tuple(v & 0xFFFF for v in mh.digest())
     # rensa's token hash is a stable 64-bit hash; its top 24 bits are the sketch values.
-    hashes = {h >> 40 for h in rensa.RMinHash.hash_token_sets([sh])[0]}
-    sketch = tuple(heapq.nsmallest(SKETCH_K, hashes))
+    hashes = sorted({h >> 40 for h in rensa.RMinHash.hash_token_sets([sh])[0]})
+    sketch = tuple(hashes[:SKETCH_K])
     return Fingerprint(digest, minhash, sketch, len(sh), fingerprint_version(num_perm))
 
 
@@ -268,7 +301,7 @@ class DedupConfig:
 
     ``bands`` must divide ``num_perm``; ``num_perm`` must match the fingerprints'.
     ``ttl_seconds`` is measured in article time; ``max_entries`` caps the table by
-    sequence order whatever the articles' dates.
+    sequence order whatever the articles' dates; ``max_posting``: see "Stop bands".
     """
 
     min_containment: float = 0.9
@@ -278,12 +311,15 @@ class DedupConfig:
     bands: int = 32
     ttl_seconds: float = 7 * 24 * 3600.0
     max_entries: int = 200_000
+    max_posting: int = 64
 
     def __post_init__(self) -> None:
         if self.bands <= 0 or self.num_perm % self.bands:
             raise ValueError(f"bands ({self.bands}) must divide num_perm ({self.num_perm})")
         if self.max_entries < 1:
             raise ValueError("max_entries must be >= 1")
+        if self.max_posting < 1:
+            raise ValueError("max_posting must be >= 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +367,163 @@ def _sketch_of(value: dict[str, Any]) -> Fingerprint:
     return Fingerprint(value["h"], (), _unpack24(_unb64(value["s"])), int(value["n"]))
 
 
+class _BandIndex:
+    """LSH band key -> the ids of the articles with that band value, packed.
+
+    A dict of 32 int keys per article cost ~2.8 KB of Python objects per stored article
+    (the largest part of dedup's memory).  Here a posting is one ``uint64`` in a sorted
+    NumPy array, ``band key << SLOT_BITS | slot``, where ``slot`` numbers the article
+    (``_ids[slot]``): 8 bytes per posting, ~0.3 KB per article.  New postings go to a
+    small dict (``_recent``) merged into the array every ``MERGE_AT`` postings (a linear
+    merge).  Removal marks the slot dead (``_ids[slot] = None``); lookups skip dead
+    slots, and the array is compacted (slots renumbered) once dead slots outnumber live
+    ones, so memory stays proportional to the live entries.
+
+    Band keys wider than ``KEY_BITS`` (only with more than two rows per band) are folded
+    to ``KEY_BITS`` by a fixed hash: a false collision only adds a candidate, which the
+    sketch verification then rejects.
+    """
+
+    SLOT_BITS = 27
+    KEY_BITS = 64 - SLOT_BITS
+    MERGE_AT = 1 << 16  # postings held in ``_recent`` before a merge
+    COMPACT_MIN = 1024  # dead slots tolerated however small the index
+
+    def __init__(self) -> None:
+        self._packed = np.empty(0, dtype=np.uint64)
+        self._recent: dict[int, int | list[int]] = {}  # key -> slot(s), not merged yet
+        self._recent_n = 0
+        self._ids: list[str | None] = []  # by slot; None: removed
+        self._alive = np.zeros(0, dtype=np.bool_)  # by slot, for the merged slots
+        self._slot: dict[str, int] = {}
+
+    def clear(self) -> None:
+        self._packed = np.empty(0, dtype=np.uint64)
+        self._recent.clear()
+        self._recent_n = 0
+        self._ids.clear()
+        self._alive = np.zeros(0, dtype=np.bool_)
+        self._slot.clear()
+
+    @classmethod
+    def _keys(cls, bands: list[int]) -> list[int]:
+        """``bands`` as stored: as they are when they fit in ``KEY_BITS`` (the default
+        configuration), else each folded by a fixed hash."""
+        if not bands or not max(bands) >> cls.KEY_BITS:
+            return bands
+        return [
+            int.from_bytes(hashlib.blake2b(b.to_bytes(16, "big"), digest_size=8).digest(), "big")
+            >> cls.SLOT_BITS
+            for b in bands
+        ]
+
+    def add(self, article_id: str, bands: list[int]) -> None:
+        self.remove(article_id)
+        slot = len(self._ids)
+        if slot >> self.SLOT_BITS:
+            self._compact()
+            slot = len(self._ids)
+        self._ids.append(article_id)
+        self._slot[article_id] = slot
+        recent = self._recent
+        for key in self._keys(bands):
+            # A bare int for a single slot (the common case): no container to allocate
+            # and for the garbage collector to track.
+            posting = recent.get(key)
+            if posting is None:
+                recent[key] = slot
+            elif isinstance(posting, int):
+                recent[key] = [posting, slot]
+            else:
+                posting.append(slot)
+        self._recent_n += len(bands)
+        if self._recent_n >= self.MERGE_AT:
+            self._merge()
+
+    def remove(self, article_id: str) -> None:
+        slot = self._slot.pop(article_id, None)
+        if slot is None:
+            return
+        self._ids[slot] = None
+        if slot < len(self._alive):
+            self._alive[slot] = False
+        if len(self._ids) - len(self._slot) > max(self.COMPACT_MIN, len(self._slot)):
+            self._compact()
+
+    def lookup(self, bands: list[int], max_posting: int) -> set[str]:
+        """Live ids sharing any of ``bands``, leaving out bands with more than
+        ``max_posting`` live ids (stop bands)."""
+        out: set[str] = set()
+        keys = self._keys(bands)
+        if not keys:
+            return out
+        packed, shift, ids = self._packed, self.SLOT_BITS, self._ids
+        if len(packed):
+            q = np.array(keys, dtype=np.uint64) << np.uint64(shift)
+            lo = np.searchsorted(packed, q, side="left").tolist()
+            hi = np.searchsorted(packed, q + np.uint64(1 << shift), side="left").tolist()
+        else:
+            lo = hi = [0] * len(keys)
+        mask = np.uint64((1 << shift) - 1)
+        for j, key in enumerate(keys):
+            a, b = lo[j], hi[j]
+            found = self._recent.get(key)
+            recent = () if found is None else (found,) if isinstance(found, int) else found
+            if a == b and not recent:
+                continue
+            if b - a + len(recent) > max_posting:
+                # Possibly a stop band: count its live postings without listing them.
+                live = int(np.count_nonzero(self._alive[(packed[a:b] & mask).astype(np.intp)]))
+                live += sum(1 for s in recent if ids[s] is not None)
+                if live > max_posting:
+                    continue
+            slots = (packed[a:b] & mask).tolist() if b > a else []
+            out.update(aid for s in (*slots, *recent) if (aid := ids[s]) is not None)
+        return out
+
+    def _merge(self) -> None:
+        if not self._recent:
+            return
+        shift = self.SLOT_BITS
+        new = np.fromiter(
+            (
+                (key << shift) | slot
+                for key, found in self._recent.items()
+                for slot in ((found,) if isinstance(found, int) else found)
+            ),
+            dtype=np.uint64,
+            count=self._recent_n,
+        )
+        new.sort()
+        at = np.searchsorted(self._packed, new)
+        self._packed = np.insert(self._packed, at, new)
+        self._recent.clear()
+        self._recent_n = 0
+        alive = np.zeros(len(self._ids), dtype=np.bool_)
+        alive[: len(self._alive)] = self._alive
+        alive[len(self._alive) :] = [i is not None for i in self._ids[len(self._alive) :]]
+        self._alive = alive
+
+    def _compact(self) -> None:
+        """Drop dead slots: renumber the live ones in order and rebuild the array."""
+        self._merge()
+        live = [(slot, i) for slot, i in enumerate(self._ids) if i is not None]
+        renumber = np.full(len(self._ids) + 1, -1, dtype=np.int64)
+        for new_slot, (old_slot, _) in enumerate(live):
+            renumber[old_slot] = new_slot
+        mask = np.uint64((1 << self.SLOT_BITS) - 1)
+        old_slots = (self._packed & mask).astype(np.int64)
+        kept = renumber[old_slots] >= 0
+        keys = self._packed[kept] >> np.uint64(self.SLOT_BITS)
+        slots = renumber[old_slots[kept]].astype(np.uint64)
+        packed = (keys << np.uint64(self.SLOT_BITS)) | slots
+        packed.sort()
+        self._packed = packed
+        self._ids = [i for _, i in live]
+        self._slot = {i: n for n, (_, i) in enumerate(live)}
+        self._alive = np.ones(len(self._ids), dtype=np.bool_)
+
+
 class DedupIndex:
     """Which earlier article, if any, is this one a copy of.  See the module docstring.
 
@@ -343,10 +536,7 @@ class DedupIndex:
         self.config = config
         self._rows = config.num_perm // config.bands
         self._version = fingerprint_version(config.num_perm)
-        # Band key -> the id, or the ids in insertion order when several share it.  A
-        # bare str for the common single-id case: this cache holds bands x entries
-        # postings, so its per-posting overhead is the index's memory footprint.
-        self._bands: dict[int, str | list[str]] = {}
+        self._bands = _BandIndex()
         self._exact: dict[str, dict[str, None]] = {}
         self._seq: dict[str, int] = {}
         # Expiry heaps with lazy deletion: entries are checked against records on pop.
@@ -387,15 +577,7 @@ class DedupIndex:
         if value.get("v") != self._version or not value.get("n"):
             return  # stale algorithm or empty text: kept for expiry only, never matched
         self._exact.setdefault(value["h"], {})[key] = None
-        for band in self._band_keys(_minhash_of(value)):
-            posting = self._bands.get(band)
-            if posting is None:
-                self._bands[band] = key
-            elif isinstance(posting, str):
-                if posting != key:
-                    self._bands[band] = [posting, key]
-            elif key not in posting:
-                posting.append(key)
+        self._bands.add(key, self._band_keys(_minhash_of(value)))
 
     def _unindex(self, key: str, value: dict[str, Any]) -> None:
         self._seq.pop(key, None)
@@ -404,15 +586,7 @@ class DedupIndex:
             ids.pop(key, None)
             if not ids:
                 del self._exact[value["h"]]
-        if value.get("v") == self._version and value.get("n"):
-            for band in self._band_keys(_minhash_of(value)):
-                posting = self._bands.get(band)
-                if posting == key:
-                    del self._bands[band]
-                elif isinstance(posting, list) and key in posting:
-                    posting.remove(key)
-                    if len(posting) == 1:
-                        self._bands[band] = posting[0]
+        self._bands.remove(key)
 
     # -- queries and updates --------------------------------------------------------
 
@@ -422,6 +596,10 @@ class DedupIndex:
     def _root(self, key: str) -> str:
         parent = self.records[key].get("p")
         return str(parent) if parent else key
+
+    def candidates(self, fp: Fingerprint) -> set[str]:
+        """Stored ids sharing a band with ``fp``, stop bands left out (module docstring)."""
+        return self._bands.lookup(self._band_keys(fp.minhash), self.config.max_posting)
 
     def check(self, article_id: str, fp: Fingerprint) -> DedupVerdict | None:
         """The verdict for ``fp``, or None if it copies nothing in the index.
@@ -442,14 +620,8 @@ class DedupIndex:
             first = min(exact, key=lambda k: (self._seq[k], k))
             return DedupVerdict(self._root(first), "exact", 1.0)
 
-        candidates: set[str] = set()
-        for band in self._band_keys(fp.minhash):
-            posting = self._bands.get(band)
-            if isinstance(posting, str):
-                candidates.add(posting)
-            elif posting:
-                candidates.update(posting)
         cfg = self.config
+        candidates = self.candidates(fp)
         best: tuple[float, int, str] | None = None
         for key in sorted(candidates, key=lambda k: (self._seq[k], k)):
             if not eligible(key):

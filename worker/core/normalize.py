@@ -65,10 +65,6 @@ def _fold(text: str) -> str:
     return _FOLD_RE.sub(lambda m: _FOLD_MAP[m.group()], text)
 
 
-# Whitespace to fold: runs of two or more, or any one that is not a plain space
-# (newlines excepted).  Single spaces are left alone, so the common case costs nothing.
-_SPACES = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
-
 # Trailers, matched against one casefolded, whitespace-folded line.  Whole-line forms:
 _TRAILER_LINE = re.compile(
     r"""(?:
@@ -156,8 +152,11 @@ def _step(text: str) -> str:
     # NFKC again after casefolding: casefolding can produce characters with
     # compatibility forms.  Whole-text operations: one C-level pass each.
     text = _fold(unicodedata.normalize("NFKC", text.casefold()))
-    text = _SPACES.sub(" ", text)
-    lines = [stripped for line in text.split("\n") if (stripped := line.strip())]
+    # Whitespace runs inside a line -> one space, lines stripped, blank lines dropped.
+    # ``str.split()`` splits on exactly what ``\s`` matches (``str.isspace``), and every
+    # line separator is "\n" by now; it is several times faster than a regex over
+    # the text (which was half the cost of a step).
+    lines = [folded for line in text.split("\n") if (folded := " ".join(line.split()))]
     return "\n".join(_strip_trailers(lines))
 
 
