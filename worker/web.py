@@ -16,6 +16,7 @@ from faust.web import Request, Response, View
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from worker.app import Runtime
+from worker.core.reconcile import claim_records
 
 
 def register(runtime: Runtime) -> None:
@@ -57,19 +58,8 @@ def register(runtime: Runtime) -> None:
             if record is None:
                 return self.json({"error": f"article {article_id!r} is not held by this worker"}, status=404)
             event_id = record.get("e") or None
-            claims: list[dict[str, Any]] = []
             state = tables.event_claims.get(event_id) if event_id else None
-            if state:
-                for slot in sorted(state["slots"]):
-                    claims += [r["claim"] for r in state["slots"][slot] if r["article_id"] == article_id]
-            return self.json(
-                {
-                    "article_id": article_id,
-                    "event_id": event_id,
-                    "duplicate_of": record.get("d"),
-                    "claims": claims,
-                }
-            )
+            return self.json(article_summary(article_id, record, state))
 
     @app.page("/contradictions")
     class ContradictionList(View):
@@ -84,17 +74,17 @@ def register(runtime: Runtime) -> None:
 
 
 def event_summary(event_id: str, state: dict[str, Any]) -> dict[str, Any]:
-    slots = {}
-    for slot, recs in sorted(state["slots"].items()):
-        slots[slot] = [
+    """``GET /events/{id}``: articles, slots with their values and sources, open contradictions."""
+    slots: dict[str, list[dict[str, Any]]] = {}
+    for slot, r in claim_records(state):
+        slots.setdefault(slot, []).append(
             {
                 "article_id": r["article_id"],
                 "source": r["source"],
                 "value": r["claim"]["value"],
                 "raw": r["claim"]["raw"],
             }
-            for r in recs
-        ]
+        )
     return {
         "event_id": event_id,
         "articles": sorted(state["articles"]),
@@ -103,6 +93,21 @@ def event_summary(event_id: str, state: dict[str, Any]) -> dict[str, Any]:
         "contradictions": {
             cid: k for cid, k in sorted(state["contradictions"].items()) if k["status"] == "open"
         },
+    }
+
+
+def article_summary(article_id: str, record: dict[str, Any], state: dict[str, Any] | None) -> dict[str, Any]:
+    """``GET /articles/{id}``: the article's event, duplicate parent and claims.
+
+    ``record`` is the article's row in the ``articles`` table; ``state`` its event's
+    ``event_claims`` value, when this worker holds that partition.
+    """
+    claims = [r["claim"] for _, r in claim_records(state) if r["article_id"] == article_id] if state else []
+    return {
+        "article_id": article_id,
+        "event_id": record.get("e") or None,
+        "duplicate_of": record.get("d"),
+        "claims": claims,
     }
 
 

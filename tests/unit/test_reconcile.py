@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import orjson
+
 from worker.core.claims import extract_claims
-from worker.core.model import Article
-from worker.core.reconcile import Output, Routed, reconcile
+from worker.core.model import Article, Attribution, Claim
+from worker.core.reconcile import Output, Routed, claim_records, reconcile, slot_records
 
 EVENT = "ev-test"
 
@@ -137,7 +139,7 @@ def test_revision_replaces_the_articles_claims() -> None:
     revised = Routed(**{**fields, "op": "revision", "content_hash": "h-new", "claims": new_claims})
     state, _ = feed(first, revised)
     assert state is not None
-    values = [r["claim"]["value"]["lo"] for r in state["slots"]["call|duration"]]
+    values = [r["claim"]["value"]["lo"] for r in slot_records(state, "call|duration")]
     assert values == [95.0]
 
 
@@ -155,7 +157,7 @@ def test_a_copy_that_changes_a_number_is_a_correction_and_a_shortened_copy_is_no
     assert {c["article_id"] for c in corrections[0]["claims"]} == {"p", "c1"}
     # Copies never add claims (no corroboration from a copy).
     assert state is not None
-    assert {r["article_id"] for recs in state["slots"].values() for r in recs} == {"p"}
+    assert {r["article_id"] for _, r in claim_records(state)} == {"p"}
 
 
 def test_expire_drops_the_state() -> None:
@@ -174,3 +176,67 @@ def test_a_copy_repeating_its_changed_value_yields_one_correction_id_once() -> N
     _, out = feed(parent, copy_)
     ids = [o.value["id"] for o in out if o.topic == "contradictions"]
     assert len(ids) == 1
+
+
+def _claim(lo: float, sentence: str, attribution: Attribution, hedges: tuple[str, ...] = ()) -> Claim:
+    return Claim(
+        kind="duration",
+        subject="call",
+        predicate="duration",
+        value={"lo": lo, "hi": lo, "lo_open": False, "hi_open": False, "unit": "min", "value": lo},
+        raw=f"{lo:g} minutes",
+        sentence=sentence,
+        span=(int(lo), int(lo) + 10),
+        attribution=attribution,
+        hedges=hedges,
+    )
+
+
+def test_stored_records_round_trip_compactly() -> None:
+    """Claim records are stored as compact strings and read back exactly as made."""
+    claims = (
+        _claim(90.0, "The call lasted 90 minutes.", Attribution()),
+        _claim(
+            95.0,
+            "\u201cIt lasted 95 minutes \u2014 roughly,\u201d he said. \U0001f4de",
+            Attribution("speaker", "Ann Lee"),
+        ),
+        _claim(
+            120.0,
+            "Caf\u00e9 owner: it lasted two hours",
+            Attribution("social", "@cafe", "2024-01-01"),
+            ("reportedly",),
+        ),
+    )
+    msg = Routed(
+        op="article",
+        event_id=EVENT,
+        article_id="a",
+        source="Wire",
+        published_at="2024-01-01T10:00:00Z",
+        content_hash="h",
+        claims=claims,
+    )
+    state, _ = reconcile(None, msg)
+    assert state is not None
+    got = slot_records(state, "call|duration")
+    assert [r["claim"] for r in got] == [c.to_json() for c in claims]
+    assert [r["source"] for r in got] == ["Wire", "Wire", "@cafe"]  # a post is its author's
+    assert {r["published_at"] for r in got} == {"2024-01-01T10:00:00Z"}
+    assert [r for _, r in claim_records(state)] == got
+    blobs = state["slots"]["call|duration"]
+    # One byte per character in memory (no character above U+00FF), and no key names.
+    assert all(isinstance(b, str) and max(b) <= "\xff" and '"sentence"' not in b for b in blobs)
+    json_size = sum(len(orjson.dumps(r)) for r in got)
+    assert sum(len(b) for b in blobs) < 0.8 * json_size
+
+
+def test_state_written_by_the_previous_record_layout_still_reconciles() -> None:
+    """A changelog from before the compact layout holds claim records as dicts."""
+    msg_a = routed("a", "The call lasted 90 minutes.")
+    state, _ = feed(msg_a)
+    assert state is not None
+    old_layout = {**state, "slots": {k: slot_records(state, k) for k in state["slots"]}}
+    _, new_out = reconcile(state, routed("b", "The call lasted more than two hours."))
+    _, old_out = reconcile(old_layout, routed("b", "The call lasted more than two hours."))
+    assert old_out == new_out and [o.topic for o in old_out].count("contradictions") == 1

@@ -3,9 +3,22 @@
 State is one JSON-able dict per event (the ``event_claims`` table value)::
 
     {"articles": {article_id: {"h": content hash, "src": source, "pub": published_at}},
-     "slots": {slot: [claim record, ...]},          # claim record: see ``_record``
+     "slots": {slot: [claim record, ...]},   # stored as a string: see ``_encode``
      "contradictions": {contradiction_id: {"slot", "a": [claim ids], "b": [claim ids],
                                            "status": "open" | "resolved"}}}
+
+**Why claim records are strings.**  A record as nested dicts (record, claim, value,
+attribution, span, hedges) costs ~1.7 KB of Python objects for ~0.6 KB of JSON, and
+the records were the largest part of the state's memory (8.2 KB per article in state
+on the synthetic stream; 3.1-3.4 KB now).  Each record is stored as one compact JSON
+array string with one byte per character, without key names or what the event's
+``articles`` map already holds (:func:`_encode`), so the state stays JSON-able (the
+changelog holds the same thing).  A call decodes only the slots it touches
+(``_Work.records``); :func:`claim_records` and :func:`slot_records` give readers (the
+web views) the records as dicts, in ``_record``'s shape.  Bounds: at most
+``MAX_CLAIMS_PER_SLOT`` records per slot (later claims are still compared and
+reported, not stored); the whole state is deleted when its event expires (event TTL,
+``op == "expire"``).
 
 ``reconcile`` is a pure function ``(state, message) -> (new state, outputs)``: it
 never mutates the state it is given, so the agent can send the outputs, wait for
@@ -33,10 +46,12 @@ never claim ids, so the same disagreement has the same id wherever it is compute
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import pycountry
 
 from worker.core import claims as claimlib
@@ -152,19 +167,132 @@ def empty_state() -> dict[str, Any]:
     return {"articles": {}, "slots": {}, "contradictions": {}}
 
 
+_OUTLET = {"kind": "outlet"}
+
+
+def _encode(rec: Mapping[str, Any], articles: Mapping[str, Any]) -> str:
+    """A claim record as stored: a JSON array in a str of one byte per character.
+
+    Positional, so no key is repeated per record, and what the event's ``articles``
+    map already holds is left out: ``published_at`` always (a record's is its
+    article's), ``source`` when it is the article's (``0``), an outlet attribution
+    (``0``).  :func:`_decode` restores the exact record.  orjson writes non-ASCII
+    text as is; a str holding any character above U+00FF (curly quotes, dashes) takes
+    2-4 bytes per character, so such records are written with escapes instead.
+    """
+    c = rec["claim"]
+    article = articles[rec["article_id"]]
+    row = [
+        rec["id"],
+        rec["article_id"],
+        0 if rec["source"] == article["src"] else rec["source"],
+        c["kind"],
+        c["subject"],
+        c["predicate"],
+        c["value"],
+        c["raw"],
+        c["sentence"],
+        c["span"],
+        0 if c["attribution"] == _OUTLET else c["attribution"],
+        c["hedges"],
+    ]
+    blob = orjson.dumps(row).decode()
+    if blob.isascii() or max(blob) <= "\xff":
+        return blob
+    return json.dumps(row, separators=(",", ":"), ensure_ascii=True)
+
+
+def _decode(blob: str | Mapping[str, Any], articles: Mapping[str, Any]) -> dict[str, Any]:
+    """The record ``_encode`` stored, as ``_record`` made it.
+
+    A dict is a record stored before records were encoded (a changelog written by an
+    older worker): it is already in ``_record``'s shape.
+    """
+    if not isinstance(blob, str):
+        return dict(blob)
+    cid, aid, source, kind, subject, predicate, value, raw, sentence, span, attribution, hedges = (
+        orjson.loads(blob)
+    )
+    article = articles[aid]
+    return {
+        "id": cid,
+        "article_id": aid,
+        "source": article["src"] if source == 0 else source,
+        "published_at": article["pub"],
+        "claim": {
+            "kind": kind,
+            "subject": subject,
+            "predicate": predicate,
+            "value": value,
+            "raw": raw,
+            "sentence": sentence,
+            "span": span,
+            "attribution": dict(_OUTLET) if attribution == 0 else attribution,
+            "hedges": hedges,
+        },
+    }
+
+
+def slot_records(state: Mapping[str, Any], slot: str) -> list[dict[str, Any]]:
+    """The stored claim records of one slot, as dicts (see ``_record``), in order."""
+    return [_decode(b, state["articles"]) for b in state["slots"].get(slot, ())]
+
+
+def claim_records(state: Mapping[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every stored ``(slot, claim record)`` of an event, slots in sorted order."""
+    for slot in sorted(state["slots"]):
+        for blob in state["slots"][slot]:
+            yield slot, _decode(blob, state["articles"])
+
+
 @dataclass
 class _Work:
-    """Mutable scratch for one reconcile call (a private copy of the event state)."""
+    """Mutable scratch for one reconcile call (a private copy of the event state).
+
+    ``slots`` holds the encoded records (lists are replaced on write, never mutated:
+    they may be shared with the caller's state); ``_records`` caches the decoded
+    records of the slots this call has read.
+    """
 
     event_id: str
     articles: dict[str, Any]
-    slots: dict[str, list[dict[str, Any]]]
+    slots: dict[str, list[str]]
     contradictions: dict[str, dict[str, Any]]
     outputs: list[Output] = field(default_factory=list)
-    touched_slots: set[str] = field(default_factory=set)
+    _records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _claims: dict[int, tuple[Mapping[str, Any], Claim]] = field(default_factory=dict)
 
     def state(self) -> dict[str, Any]:
         return {"articles": self.articles, "slots": self.slots, "contradictions": self.contradictions}
+
+    def records(self, slot: str) -> list[dict[str, Any]]:
+        """The slot's records as dicts (decoded once per call; do not mutate)."""
+        recs = self._records.get(slot)
+        if recs is None:
+            recs = self._records[slot] = [_decode(b, self.articles) for b in self.slots.get(slot, ())]
+        return recs
+
+    def claim(self, rec: Mapping[str, Any]) -> Claim:
+        """``rec``'s claim, parsed once per call (a record is compared many times).
+
+        Keyed by identity; the cache holds the record, so its id is not reused.
+        """
+        hit = self._claims.get(id(rec))
+        if hit is not None and hit[0] is rec:
+            return hit[1]
+        claim = _claim(rec)
+        self._claims[id(rec)] = (rec, claim)
+        return claim
+
+    def append(self, slot: str, rec: dict[str, Any]) -> None:
+        recs = self.records(slot)
+        self.slots[slot] = [*self.slots.get(slot, ()), _encode(rec, self.articles)]
+        self._records[slot] = [*recs, rec]
+
+    def keep(self, slot: str, keep: Sequence[bool]) -> None:
+        """Keep the slot's records where ``keep`` is true (in order)."""
+        self._records[slot] = [r for r, k in zip(self.records(slot), keep, strict=True) if k]
+        self.slots[slot] = [b for b, k in zip(self.slots[slot], keep, strict=True) if k]
 
 
 def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
@@ -175,7 +303,6 @@ def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, A
     work = _Work(
         event_id=msg.event_id,
         articles=dict(base["articles"]),
-        # slot lists are copied lazily (on first write) in _slot_for_write
         slots=dict(base["slots"]),
         contradictions=dict(base["contradictions"]),
     )
@@ -249,30 +376,22 @@ def _public(rec: Mapping[str, Any], side: str | None = None) -> dict[str, Any]:
     return out
 
 
-def _slot_for_write(work: _Work, slot: str) -> list[dict[str, Any]]:
-    if slot not in work.touched_slots:
-        work.slots[slot] = list(work.slots.get(slot, ()))
-        work.touched_slots.add(slot)
-    return work.slots[slot]
-
-
 def _remove_article_claims(work: _Work, article_id: str) -> None:
     for slot in sorted(work.slots):
-        if any(r["article_id"] == article_id for r in work.slots[slot]):
-            kept = [r for r in work.slots[slot] if r["article_id"] != article_id]
-            work.slots[slot] = kept
-            work.touched_slots.add(slot)
+        keep = [r["article_id"] != article_id for r in work.records(slot)]
+        if not all(keep):
+            work.keep(slot, keep)
 
 
 # --------------------------------------------------------------------------- the rules
 
 
 def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
-    claim = _claim(rec)
+    claim = work.claim(rec)
     slot = claim.slot
-    existing = list(work.slots.get(slot, ()))
+    existing = work.records(slot)
     by_id = {r["id"]: r for r in existing}
-    relations = [(r, claimlib.relate(_claim(r), claim)) for r in existing]
+    relations = [(r, claimlib.relate(work.claim(r), claim)) for r in existing]
     conflicts = [r for r, rel in relations if rel == "conflict"]
     if claim.kind == "role" and conflicts:
         conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
@@ -288,7 +407,7 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
                     event_id=work.event_id,
                     slot=slot,
                     claims=[_public(old), _public(rec)],
-                    summary=f"{rec['source']} revises {claimlib.describe(_claim(old))} "
+                    summary=f"{rec['source']} revises {claimlib.describe(work.claim(old))} "
                     f"to {claimlib.describe(claim)}",
                 )
             )
@@ -304,7 +423,7 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         side_b = [by_id[i] for i in k["b"] if i in by_id]
         if not side_a or not side_b:
             continue
-        join = _side_to_join(claim, side_a, side_b)
+        join = _side_to_join(work, claim, side_a, side_b)
         if join is None:
             continue
         joined, opposite = (side_a, side_b) if join == "a" else (side_b, side_a)
@@ -326,7 +445,7 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
             )
 
     remaining = [r for r in conflicts if r["id"] not in covered]
-    for group in _compatible_groups(remaining):
+    for group in _compatible_groups(work, remaining):
         _open_contradiction(work, slot, rec, group)
 
     if not conflicts and not superseded:
@@ -340,9 +459,8 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         elif refined:
             _claim_update(work, "claim_refined", slot, [refined[0], rec])
 
-    stored = _slot_for_write(work, slot)
-    if len(stored) < MAX_CLAIMS_PER_SLOT:
-        stored.append(rec)
+    if len(existing) < MAX_CLAIMS_PER_SLOT:
+        work.append(slot, rec)
 
 
 def _claim_update(work: _Work, type_: str, slot: str, recs: list[dict[str, Any]]) -> None:
@@ -382,9 +500,11 @@ def _co_held(recs: Sequence[Mapping[str, Any]], a: Mapping[str, Any], b: Mapping
     return False
 
 
-def _side_to_join(claim: Claim, side_a: list[dict[str, Any]], side_b: list[dict[str, Any]]) -> str | None:
-    rel_a = [claimlib.relate(_claim(r), claim) for r in side_a]
-    rel_b = [claimlib.relate(_claim(r), claim) for r in side_b]
+def _side_to_join(
+    work: _Work, claim: Claim, side_a: list[dict[str, Any]], side_b: list[dict[str, Any]]
+) -> str | None:
+    rel_a = [claimlib.relate(work.claim(r), claim) for r in side_a]
+    rel_b = [claimlib.relate(work.claim(r), claim) for r in side_b]
     if all(r == "conflict" for r in rel_b) and not any(r == "conflict" for r in rel_a):
         return "a"
     if all(r == "conflict" for r in rel_a) and not any(r == "conflict" for r in rel_b):
@@ -392,13 +512,13 @@ def _side_to_join(claim: Claim, side_a: list[dict[str, Any]], side_b: list[dict[
     return None
 
 
-def _compatible_groups(recs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+def _compatible_groups(work: _Work, recs: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Split claims into groups whose members do not conflict with each other (greedy, in order)."""
     groups: list[list[dict[str, Any]]] = []
     for rec in recs:
-        c = _claim(rec)
+        c = work.claim(rec)
         for group in groups:
-            if all(claimlib.relate(_claim(g), c) != "conflict" for g in group):
+            if all(claimlib.relate(work.claim(g), c) != "conflict" for g in group):
                 group.append(rec)
                 break
         else:
@@ -443,8 +563,8 @@ def _resolve_contradictions_of(work: _Work, old: Mapping[str, Any], new: Mapping
             )
 
 
-def _value_key(recs: Sequence[Mapping[str, Any]]) -> list[str]:
-    return sorted({claimlib.describe(_claim(r)) for r in recs})
+def _value_key(work: _Work, recs: Sequence[Mapping[str, Any]]) -> list[str]:
+    return sorted({claimlib.describe(work.claim(r)) for r in recs})
 
 
 def _weight(rec: Mapping[str, Any]) -> float:
@@ -469,7 +589,7 @@ def confidence(
 
 
 def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: list[dict[str, Any]]) -> None:
-    key_a, key_b = _value_key([rec]), _value_key(others)
+    key_a, key_b = _value_key(work, [rec]), _value_key(work, others)
     first, second = sorted([key_a, key_b])
     cid = stable_id("ctr", work.event_id, slot, first, second)
     if cid in work.contradictions:
@@ -481,8 +601,8 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
         "b": [r["id"] for r in others],
         "status": "open",
     }
-    claim = _claim(rec)
-    other = _claim(others[0])
+    claim = work.claim(rec)
+    other = work.claim(others[0])
     plural = len({r["source"] for r in others}) > 1
     explanation = (
         f"{rec['source']} gives {_subject_phrase(claim)} as {claimlib.describe(claim)} "
@@ -544,7 +664,7 @@ def _corrections(work: _Work, msg: Routed) -> None:
         return
     parent_claims: dict[str, list[dict[str, Any]]] = {}
     for slot in sorted(work.slots):
-        for r in work.slots[slot]:
+        for r in work.records(slot):
             if r["article_id"] == parent:
                 parent_claims.setdefault(slot, []).append(r)
     emitted: set[str] = set()
@@ -553,16 +673,22 @@ def _corrections(work: _Work, msg: Routed) -> None:
         if not olds:
             continue
         rec = _record(msg, claim)
-        if any(claimlib.relate(_claim(o), claim) != "conflict" for o in olds):
+        if any(claimlib.relate(work.claim(o), claim) != "conflict" for o in olds):
             continue  # the copy still states a compatible value: not a changed fact
         old = olds[0]
         cid = stable_id(
-            "cor", work.event_id, claim.slot, parent, msg.article_id, _value_key([old]), _value_key([rec])
+            "cor",
+            work.event_id,
+            claim.slot,
+            parent,
+            msg.article_id,
+            _value_key(work, [old]),
+            _value_key(work, [rec]),
         )
         if cid in emitted:
             continue  # the copy states the same changed value twice: one correction, one content
         emitted.add(cid)
-        old_claim = _claim(old)
+        old_claim = work.claim(old)
         value: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "id": cid,
