@@ -29,9 +29,11 @@ from worker.core.reconcile import Output, Routed, reconcile, update
 
 #: Languages claims are extracted from.  Others are grouped by entities and terms only.
 CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
-#: How much text language identification reads: plenty for a confident guess, and it
-#: keeps the cost flat for huge articles.
-LANGID_CHARS = 2000
+#: How much text language identification reads: about 100 words, plenty for a
+#: confident guess, and the cost stays flat for huge articles.  600 and 2000 characters
+#: gave the same language for every ECB+ dev article, seed and synthetic article tried
+#: (770), at 150 instead of 390 µs per article.
+LANGID_CHARS = 600
 #: Expiry runs every N articles (by arrival order, so replay and Kafka agree).
 EXPIRE_EVERY = 32
 SEQ_KEY = "__seq__"
@@ -44,6 +46,7 @@ def _no_timer(_stage: str) -> contextlib.AbstractContextManager[Any]:
 
 
 def detect_language(article: Article) -> str:
+    """The article's language code: as given (region dropped), else py3langid's guess."""
     if article.language:
         return article.language.split("-")[0].split("_")[0].lower()
     lang, _score = py3langid.classify(article.text[:LANGID_CHARS])
