@@ -49,3 +49,17 @@ def test_hand_written_notes_survive_a_rewrite(tmp_path: Path) -> None:
     text = path.read_text()
     assert text.count(NOTES_START) == 1
     assert f"{NOTES_START}\nmy analysis\n{NOTES_END}" in text
+
+
+def test_deep_size_counts_shared_objects_once_and_follows_our_classes() -> None:
+    from worker.bench.core import deep_size
+    from worker.core.overlay import Overlay
+
+    text = "x" * 10_000
+    seen: set[int] = set()
+    first = deep_size({"a": [text]}, seen)
+    assert first > 10_000
+    # The same string again, held by one of our objects: counted once, not twice.
+    again = deep_size(Overlay({"b": text}), seen)
+    assert again < 2_000
+    assert deep_size(Overlay({"b": "y" * 10_000}), set()) > 10_000

@@ -165,18 +165,64 @@ class Checkpoint:
     us_per_article: list[float] = field(default_factory=list)
     rss: int = 0
     tables: dict[str, tuple[int, float]] = field(default_factory=dict)  # name -> (entries, bytes/entry)
+    objects: dict[str, int] = field(default_factory=dict)  # name -> bytes of Python objects
 
     def median_us(self) -> float:
         return float(statistics.median(self.us_per_article)) if self.us_per_article else 0.0
 
 
+TABLES: tuple[str, ...] = ("articles", "fingerprints", "events", "event_claims")
+
+
 def table_sizes(pipeline: Any) -> dict[str, tuple[int, float]]:
     out: dict[str, tuple[int, float]] = {}
-    for name in ("articles", "fingerprints", "events", "event_claims"):
+    for name in TABLES:
         table = getattr(pipeline, name)
         values = list(table.values())
         size = len(orjson.dumps(values, default=repr, option=orjson.OPT_NON_STR_KEYS)) if values else 0
         out[name] = (len(values), size / len(values) if values else 0.0)
+    return out
+
+
+_CONTAINERS = (dict, list, tuple, set, frozenset)
+
+
+def deep_size(root: Any, seen: set[int]) -> int:
+    """Bytes (``sys.getsizeof``) of ``root`` and what it references, each object once.
+
+    Follows containers and the attributes of our own classes (``worker.*``), nothing
+    else (no modules, functions or types).  ``seen`` carries over between calls, so a
+    string shared by two tables counts for the first one measured.
+    """
+    total = 0
+    stack = [root]
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        total += sys.getsizeof(obj)
+        if isinstance(obj, dict):
+            stack.extend(obj.keys())
+            stack.extend(obj.values())
+        elif isinstance(obj, _CONTAINERS):
+            stack.extend(obj)
+        elif type(obj).__module__.startswith("worker."):
+            if hasattr(obj, "__dict__"):
+                stack.append(obj.__dict__)
+            for cls in type(obj).__mro__:
+                for name in getattr(cls, "__slots__", ()):
+                    if hasattr(obj, name):
+                        stack.append(getattr(obj, name))
+    return total
+
+
+def object_sizes(pipeline: Any) -> dict[str, int]:
+    """Python memory of each table and of the derived indexes (what RSS growth is made of)."""
+    seen: set[int] = set()
+    out = {name: deep_size(getattr(pipeline, name), seen) for name in TABLES}
+    out["dedup index (derived)"] = deep_size(pipeline.correlator.dedup, seen)
+    out["event index (derived)"] = deep_size(pipeline.correlator.events, seen)
     return out
 
 
@@ -283,6 +329,11 @@ def growth(
                 done = target
             gc.collect()
             cp = Checkpoint(in_state=target, rss=rss_bytes(), tables=table_sizes(pipeline))
+            if target == max(checkpoints):
+                # Only at the last one, after reading RSS: the walk's own bookkeeping
+                # (an id set as large as the heap) must not inflate a later reading.
+                cp.objects = object_sizes(pipeline)
+                gc.collect()
             for _ in range(repeat):
                 batch = [Article.from_json(next(stream)) for _ in range(window)]
                 start = time.process_time()  # CPU time: see StageTimer
@@ -328,6 +379,17 @@ def growth(
                 goal=2048.0,
                 higher_is_better=False,
                 note=f"RSS {prev.rss / 2**20:.0f} → {last.rss / 2**20:.0f} MiB",
+            )
+        )
+    for name, size in last.objects.items():
+        report.add(
+            Figure(
+                SECTION_GROWTH,
+                f"memory of {name} at {last.in_state:,}",
+                "bytes/article",
+                [size / last.in_state],
+                higher_is_better=False,
+                note=f"Python objects (sys.getsizeof, shared ones once): {size / 2**20:.1f} MiB",
             )
         )
     for name, (entries, per_entry) in last.tables.items():

@@ -16,6 +16,14 @@ from worker.bench.core import articles, warm_up
 TOP = 20
 
 
+def _where(frame: Any) -> str:
+    """The frame's file, from ``worker/`` on for our code: pyinstrument shortens paths
+    relative to ``sys.path`` entries, which gives ``../../worker/...`` from some cwds."""
+    path = str(frame.file_path_short or "")
+    at = path.find("worker/")
+    return path[at:] if at >= 0 else path
+
+
 def _walk(
     frame: Any,
     own: dict[tuple[str, str, int], float],
@@ -26,7 +34,7 @@ def _walk(
     # the parent's ``total_self_time``, so they are skipped, not counted twice.
     if frame.is_synthetic:
         return
-    key = (str(frame.function), str(frame.file_path_short or ""), int(frame.line_no or 0))
+    key = (str(frame.function), _where(frame), int(frame.line_no or 0))
     own[key] += float(frame.total_self_time)
     if key not in stack:  # recursion: count cumulative time once per path
         cum[key] += float(frame.time)
