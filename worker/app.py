@@ -97,7 +97,7 @@ class Runtime:
     tables: Tables
     metrics: Metrics
     dedup_config: DedupConfig = field(default_factory=DedupConfig)
-    event_config: EventConfig = field(default_factory=EventConfig)
+    event_config: EventConfig = field(default_factory=EventConfig.from_env)
     correlator: Correlator | None = None
     rebuild_needed: bool = True
 

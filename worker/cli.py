@@ -272,12 +272,17 @@ def _update_line(value: dict[str, Any]) -> str:
 def replay(path: Path, out: IO[str], progress: bool = False) -> tuple[int, int, int]:
     """Run the core over ``path``; write output records as JSONL. Returns (inputs, rejected, outputs)."""
     from worker.app import utc_now
+    from worker.core.events import EventConfig
     from worker.core.pipeline import Pipeline
     from worker.core.validate import InvalidArticle, decode_article
     from worker.inputs import count_inputs, iter_inputs
 
     settings = _settings()
-    pipeline = Pipeline()
+    try:
+        event_config = EventConfig.from_env()  # CROSSCHECK_EVENT_*, as the worker reads them
+    except ValueError as exc:
+        raise SystemExit(f"crosscheck: configuration error: {exc}") from None
+    pipeline = Pipeline(event_config=event_config)
     n_in = n_bad = n_out = 0
     bar = tqdm(total=count_inputs(path), unit="article", desc="replay", disable=not progress, file=sys.stderr)
     for msg in iter_inputs(path):

@@ -68,7 +68,11 @@ async def publish(runtime: Runtime, outputs: Iterable[Output]) -> list[Any]:
     differ between two emissions of one id.  Counting happens after the ack, so
     metrics count what reached the broker.
     """
-    topics = {"updates": runtime.topics.updates, "contradictions": runtime.topics.contradictions}
+    topics = {
+        "updates": runtime.topics.updates,
+        "contradictions": runtime.topics.contradictions,
+        "by_event": runtime.topics.by_event,  # merge_in: back to the per-event topic
+    }
     futures = []
     outputs = list(outputs)
     for out in outputs:
@@ -80,6 +84,6 @@ async def publish(runtime: Runtime, outputs: Iterable[Output]) -> list[Any]:
     for out in outputs:
         if out.topic == "updates":
             m.updates.labels(type=out.value["type"]).inc()
-        else:
+        elif out.topic == "contradictions":
             m.contradictions.labels(kind=out.value["kind"]).inc()
     return results

@@ -1,7 +1,8 @@
 """Agent ``reconcile``: per-event claims, updates and contradictions.
 
 * input:  ``{app}-articles-by-event`` (EVENT_PARTITIONS, key = event id)
-* output: ``updates`` and ``contradictions`` (key = event id)
+* output: ``updates`` and ``contradictions`` (key = event id); ``merge_in`` back to
+  ``{app}-articles-by-event`` (key = survivor) when events merge
 * state:  table ``event_claims`` (event id -> slots, values, sources, contradictions),
   co-partitioned with the input
 * delivery: at-least-once; outputs acknowledged, then state written and drained,

@@ -124,6 +124,7 @@ import hashlib
 import heapq
 import itertools
 import math
+import os
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
@@ -143,6 +144,8 @@ MAX_FEATURE_KEYS = 300
 PASSING = 0.5
 #: Most merge records (absorbed id, triggering article) an event keeps.
 MAX_ABSORBED = 32
+#: Prefix of the environment variables :meth:`EventConfig.from_env` reads.
+ENV_PREFIX = "CROSSCHECK_EVENT_"
 #: Keys in ``events`` starting with this are reserved (not events).
 RESERVED_PREFIX = "__"
 #: Reserved key holding the write counter when the newest record was deleted.
@@ -280,6 +283,30 @@ class EventConfig:
     def from_json(cls, data: Mapping[str, Any]) -> EventConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> EventConfig:
+        """The defaults, overridden by ``CROSSCHECK_EVENT_<FIELD>`` variables.
+
+        E.g. ``CROSSCHECK_EVENT_MERGE_THRESHOLD=0.35`` turns merges on,
+        ``CROSSCHECK_EVENT_THRESHOLD`` sets the join threshold.  The worker and
+        ``crosscheck replay`` both read them, so the two drivers group alike.  Unset
+        or empty variables keep the default; a value that is not a number raises
+        ``ValueError`` naming the variable.
+        """
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            key = f"{ENV_PREFIX}{f.name.upper()}"
+            raw = env.get(key, "")
+            if raw == "":
+                continue
+            kind = int if isinstance(f.default, int) else float
+            try:
+                values[f.name] = kind(raw)
+            except ValueError:
+                raise ValueError(f"{key}={raw!r}: expected {kind.__name__}") from None
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,11 @@
   one partition, in arrival order.
 * ``reconcile(state, routed)`` (``worker/core/reconcile.py``): per-event claims.
 
+An assignment that merges events routes ``merge_out`` to each absorbed event before
+the article (which carries ``await_merge``); the absorbed event's reconcile answers
+with a ``merge_in`` for the survivor on the same per-event topic (see "Merges" in
+``reconcile.py``).  ``Pipeline`` feeds those back through one FIFO queue.
+
 The faust agents in ``worker/agents/`` and ``crosscheck replay`` (``Pipeline`` below)
 call exactly these functions; only the stores differ (faust Tables vs dicts).
 """
@@ -14,8 +19,9 @@ call exactly these functions; only the stores differ (faust Tables vs dicts).
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import py3langid
@@ -25,7 +31,7 @@ from worker.core.dedup import DedupConfig, DedupIndex, DedupVerdict, Fingerprint
 from worker.core.events import EventConfig, EventFeatures, EventIndex, event_features
 from worker.core.model import Article, Claim
 from worker.core.overlay import Overlay
-from worker.core.reconcile import Output, Routed, reconcile, update
+from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile, update
 
 #: Languages claims are extracted from.  Others are grouped by entities and terms only.
 CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
@@ -170,7 +176,8 @@ class Correlator:
         """The article's writes reached every store (the tables commit separately)."""
         if aid not in self._fingerprints:
             return False
-        return bool(known.get("d")) or self.events.event_of(aid) == known.get("e")
+        # Through ``resolve``: a member of an event merged away since is held by the survivor.
+        return bool(known.get("d")) or self.events.event_of(aid) == self.events.resolve(known.get("e") or "")
 
     def process(self, enriched: Enriched) -> CorrelateResult:
         result = CorrelateResult()
@@ -189,7 +196,7 @@ class Correlator:
         time = _epoch(enriched.published_at)
 
         if known is not None and known.get("e"):
-            event_id = known["e"]
+            event_id = self.events.resolve(known["e"])
             result.outputs.append(
                 update(
                     "article_revised",
@@ -220,6 +227,8 @@ class Correlator:
                         )
                     )
                 for merged in assignment.merged:
+                    # The absorbed event's claims move first (see reconcile's "Merges").
+                    result.routed.append(Routed(op="merge_out", event_id=merged, into=event_id))
                     result.outputs.append(
                         update(
                             "event_merged",
@@ -239,7 +248,10 @@ class Correlator:
                         score=round(float(assignment.score), 4),
                     )
                 )
-                result.routed.append(self._routed("article", event_id, enriched, seq))
+                routed = self._routed("article", event_id, enriched, seq)
+                if assignment.merged:
+                    routed = replace(routed, await_merge=assignment.merged)
+                result.routed.append(routed)
                 self._articles[aid] = {"h": enriched.content_hash, "e": event_id, "s": seq}
 
         if seq % EXPIRE_EVERY == 0:
@@ -251,7 +263,7 @@ class Correlator:
     ) -> None:
         aid = enriched.article_id
         parent = self._articles.get(verdict.duplicate_of) or {}
-        event_id = parent.get("e") or ""
+        event_id = self.events.resolve(parent["e"]) if parent.get("e") else ""
         self.dedup.add(aid, enriched.fingerprint, seq, time, parent=verdict.duplicate_of)
         result.outputs.append(
             update(
@@ -267,7 +279,7 @@ class Correlator:
         )
         if event_id and enriched.claims:
             routed = self._routed("duplicate", event_id, enriched, seq)
-            result.routed.append(Routed(**{**_routed_fields(routed), "duplicate_of": verdict.duplicate_of}))
+            result.routed.append(replace(routed, duplicate_of=verdict.duplicate_of))
         self._articles[aid] = {"h": enriched.content_hash, "e": "", "d": verdict.duplicate_of, "s": seq}
 
     def _expire(self, result: CorrelateResult, seq: int, time: float | None) -> None:
@@ -290,10 +302,6 @@ class Correlator:
             claims=enriched.claims,
             seq=seq,
         )
-
-
-def _routed_fields(routed: Routed) -> dict[str, Any]:
-    return {name: getattr(routed, name) for name in Routed.__slots__}
 
 
 @dataclass
@@ -320,13 +328,21 @@ class Pipeline:
             self.correlator.commit()
         outputs = list(result.outputs)
         with self.timer("reconcile"):
-            for routed in result.routed:
+            # FIFO, as on the per-event topic: a ``merge_in`` goes to the back, after the
+            # article waiting for it (the order Kafka gives when it is not early).
+            queue = deque(result.routed)
+            while queue:
+                routed = queue.popleft()
                 state, more = reconcile(self.event_claims.get(routed.event_id), routed)
                 if state is None:
                     self.event_claims.pop(routed.event_id, None)
                 else:
                     self.event_claims[routed.event_id] = state
-                outputs.extend(more)
+                for out in more:
+                    if out.topic == BY_EVENT:
+                        queue.append(Routed.from_json(out.value))
+                    else:
+                        outputs.append(out)
         return outputs
 
     def run(self, articles: Iterable[Article]) -> Iterator[Output]:

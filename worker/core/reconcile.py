@@ -5,7 +5,10 @@ State is one JSON-able dict per event (the ``event_claims`` table value)::
     {"articles": {article_id: {"h": content hash, "src": source, "pub": published_at}},
      "slots": {slot: [claim record, ...]},   # stored as a string: see ``_encode``
      "contradictions": {contradiction_id: {"slot", "a": [claim ids], "b": [claim ids],
-                                           "status": "open" | "resolved"}}}
+                                           "status": "open" | "resolved"}},
+     # only after event merges (see "Merges" below):
+     "absorbed": [event ids folded in], "inbox": {event id: its state},
+     "pending": [routed messages held back]}
 
 **Why claim records are strings.**  A record as nested dicts (record, claim, value,
 attribution, span, hedges) costs ~1.7 KB of Python objects for ~0.6 KB of JSON, and
@@ -42,6 +45,18 @@ Rules, per new claim ``c`` in slot ``s`` (relations come from ``claims.relate``)
 
 The contradiction id hashes (event id, slot, the two sides' normalised values),
 never claim ids, so the same disagreement has the same id wherever it is computed.
+
+Merges.  When an article X makes the global stage merge event B into the older A,
+it routes ``merge_out`` to B (``into`` A), then X to A with ``await_merge`` [B].
+B answers with one ``merge_in`` on the same per-event topic (output topic
+``BY_EVENT``, key A) carrying B's articles and claims, and deletes its state.  At A,
+``merge_in`` waits in ``inbox`` until X is reached; X then folds B in (``_fold``: B's
+articles' claims through the same rules, in B's order, so B's claims that disagree
+with A's are raised under A's id) and is applied.  While X waits for its
+``merge_in``, every later message for A waits behind it in ``pending``.  B is folded
+at X's place in A's order, whichever arrives first, so the Kafka path emits what
+``replay`` emits (there ``merge_in`` always comes after X).  Redeliveries of either
+message, or of a held message, change nothing.
 """
 
 from __future__ import annotations
@@ -116,9 +131,17 @@ class Output:
 
 @dataclass(frozen=True, slots=True)
 class Routed:
-    """What the global stage sends to the per-event stage (keyed by event id)."""
+    """What the global stage sends to the per-event stage (keyed by event id).
 
-    op: str  # "article" | "revision" | "duplicate" | "expire"
+    ``op`` is "article" | "revision" | "duplicate" | "expire", or for event merges
+    (see "Merges" in the module docstring) "merge_out" (to the absorbed event,
+    ``into`` its survivor) and "merge_in" (from the absorbed event's reconcile to the
+    survivor: ``merged_event_id`` and its state as ``absorbed``, ``None`` if it had
+    none).  ``await_merge`` lists the events an article's assignment absorbed: it is
+    applied only after their states were folded in.
+    """
+
+    op: str
     event_id: str
     article_id: str = ""
     source: str = ""
@@ -127,9 +150,13 @@ class Routed:
     claims: tuple[Claim, ...] = ()
     duplicate_of: str | None = None
     seq: int = 0
+    into: str | None = None
+    await_merge: tuple[str, ...] = ()
+    merged_event_id: str | None = None
+    absorbed: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "op": self.op,
             "event_id": self.event_id,
             "article_id": self.article_id,
@@ -140,6 +167,15 @@ class Routed:
             "duplicate_of": self.duplicate_of,
             "seq": self.seq,
         }
+        # The merge fields only when set: messages without a merge stay as they were.
+        if self.into is not None:
+            out["into"] = self.into
+        if self.await_merge:
+            out["await_merge"] = list(self.await_merge)
+        if self.merged_event_id is not None:
+            out["merged_event_id"] = self.merged_event_id
+            out["absorbed"] = None if self.absorbed is None else dict(self.absorbed)
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Routed:
@@ -153,6 +189,10 @@ class Routed:
             claims=tuple(Claim.from_json(c) for c in data.get("claims") or ()),
             duplicate_of=data.get("duplicate_of"),
             seq=int(data.get("seq", 0)),
+            into=data.get("into"),
+            await_merge=tuple(data.get("await_merge") or ()),
+            merged_event_id=data.get("merged_event_id"),
+            absorbed=data.get("absorbed"),
         )
 
 
@@ -295,23 +335,110 @@ class _Work:
         self.slots[slot] = [b for b, k in zip(self.slots[slot], keep, strict=True) if k]
 
 
+#: Logical output topic of ``merge_in`` records: back to the per-event topic, keyed by
+#: the survivor.  Internal: drivers route it to that topic, never to consumers.
+BY_EVENT = "by_event"
+#: Most absorbed event ids a state remembers (to drop a redelivered ``merge_in``).
+MAX_ABSORBED = 64
+
+
 def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
-    """Apply one routed article to one event's state. Pure: ``state`` is not modified."""
+    """Apply one routed message to one event's state. Pure: ``state`` is not modified."""
+    if msg.op == "merge_in":
+        return _merge_in(state, msg)
+    return _step(state, msg)
+
+
+def _step(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+    """Any op but ``merge_in``: held in ``pending`` while an earlier one waits for a merge.
+
+    Holding every later message keeps the event's own order, so the outputs do not
+    depend on when the absorbed event's state arrives.
+    """
+    pending = (state or {}).get("pending") or []
+    if pending or not _ready(state, msg):
+        blob = orjson.dumps(msg.to_json())
+        if any(orjson.dumps(p) == blob for p in pending):
+            return dict(state or {}), []  # a redelivery of a message already held
+        return {**(state or empty_state()), "pending": [*pending, msg.to_json()]}, []
+    return _apply(state, msg)
+
+
+def _ready(state: Mapping[str, Any] | None, msg: Routed) -> bool:
+    """Every event ``msg`` waits for was folded in, or its state is in the inbox."""
+    if not msg.await_merge:
+        return True
+    if state is None:
+        return False
+    have = {*state.get("absorbed", ()), *state.get("inbox", {})}
+    return all(b in have for b in msg.await_merge)
+
+
+def _merge_in(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+    """An absorbed event's state arrives: keep it until the message awaiting it is reached.
+
+    It is folded in by that message (``_apply``), at its place in this event's order,
+    so arriving before or after that message gives the same outputs.  Idempotent:
+    a second ``merge_in`` for the same event (a redelivery, or the empty one a
+    redelivered ``merge_out`` sends after the state was deleted, always later in
+    this partition) changes nothing.
+    """
+    absorbed_id = msg.merged_event_id or ""
+    if state is None:
+        return None, []  # this event was itself absorbed or expired since: a late redelivery
+    if absorbed_id in state.get("absorbed", ()) or absorbed_id in state.get("inbox", {}):
+        return dict(state), []
+    waiting = {k: v for k, v in state.items() if k != "pending"}
+    waiting["inbox"] = {**state.get("inbox", {}), absorbed_id: msg.absorbed}
+    current: dict[str, Any] | None = waiting
+    outputs: list[Output] = []
+    for held in state.get("pending") or ():
+        current, more = _step(current, Routed.from_json(held))
+        outputs += more
+    return current, outputs
+
+
+def _apply(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+    """Apply a message whose awaited merges are all here: fold those first, in its order."""
     if msg.op == "expire":
         return None, []
     base = state or empty_state()
+    if msg.op == "merge_out":
+        # Hand the whole claims state to the survivor and delete it here.  Outputs are
+        # acknowledged before the deletion is written, so a crash re-sends this one.
+        carried = {"articles": base["articles"], "slots": base["slots"]} if state else None
+        merge_in = Routed(
+            op="merge_in", event_id=msg.into or "", merged_event_id=msg.event_id, absorbed=carried
+        )
+        return None, [Output(BY_EVENT, msg.into or "", merge_in.to_json())]
     work = _Work(
         event_id=msg.event_id,
         articles=dict(base["articles"]),
         slots=dict(base["slots"]),
         contradictions=dict(base["contradictions"]),
     )
+    absorbed = list(base.get("absorbed", ()))
+    inbox = dict(base.get("inbox", {}))
+    for other in msg.await_merge:
+        if other not in absorbed:
+            _fold(work, inbox.pop(other, None))
+            absorbed = [*absorbed, other][-MAX_ABSORBED:]
+    _apply_article(work, msg)
+    new = work.state()
+    if absorbed:
+        new["absorbed"] = absorbed
+    if inbox:
+        new["inbox"] = inbox
+    return new, work.outputs
+
+
+def _apply_article(work: _Work, msg: Routed) -> None:
     if msg.op == "duplicate":
         _corrections(work, msg)
-        return work.state(), work.outputs
+        return
     previous = work.articles.get(msg.article_id)
     if previous is not None and previous.get("h") == msg.content_hash:
-        return dict(base), []  # already applied: at-least-once redelivery is a no-op
+        return  # already applied: at-least-once redelivery is a no-op
     if previous is not None:
         _remove_article_claims(work, msg.article_id)
     work.articles[msg.article_id] = {"h": msg.content_hash, "src": msg.source, "pub": msg.published_at}
@@ -323,7 +450,30 @@ def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, A
             continue
         seen.add(dedupe_key)
         _add_claim(work, rec)
-    return work.state(), work.outputs
+
+
+def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
+    """An absorbed event's claims, added as if its articles arrived now, in its order.
+
+    The same rules run, so what the absorbed event's claims and this event's
+    disagree on is raised under this event's id (and its own disagreements again).
+    Claims of one article are compared only within their slot, so taking an
+    article's claims slot by slot (each slot in its stored order) only orders outputs.
+    """
+    if not absorbed:
+        return
+    articles = absorbed["articles"]
+    by_article: dict[str, list[dict[str, Any]]] = {aid: [] for aid in articles}
+    for slot in sorted(absorbed["slots"]):
+        for blob in absorbed["slots"][slot]:
+            rec = _decode(blob, articles)
+            by_article[rec["article_id"]].append(rec)
+    for aid, meta in articles.items():
+        if aid in work.articles:
+            continue  # an article belongs to one event; a copy here is the newer version
+        work.articles[aid] = meta
+        for rec in by_article[aid]:
+            _add_claim(work, rec)
 
 
 # --------------------------------------------------------------------------- records
