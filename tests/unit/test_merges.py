@@ -25,7 +25,7 @@ from worker.cli import replay as cli_replay
 from worker.core.claims import extract_claims
 from worker.core.events import EventConfig, event_id_for
 from worker.core.model import Article
-from worker.core.pipeline import Correlator, Pipeline, ingest
+from worker.core.pipeline import Correlator, Pipeline, ingest, reconcile_all
 from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -366,16 +366,7 @@ def run_fifo(batches: list[list[Routed]]) -> tuple[list[Output], dict[str, Any]]
     state: dict[str, Any] = {}
     outputs: list[Output] = []
     for batch in batches:
-        queue = deque(batch)
-        while queue:
-            msg = queue.popleft()
-            new, more = reconcile(state.get(msg.event_id), msg)
-            queue.extend(Routed.from_json(o.value) for o in more if o.topic == BY_EVENT)
-            outputs += [o for o in more if o.topic != BY_EVENT]
-            if new is None:
-                state.pop(msg.event_id, None)
-            else:
-                state[msg.event_id] = new
+        outputs += reconcile_all(state, batch)
     return outputs, state
 
 

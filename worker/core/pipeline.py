@@ -304,6 +304,30 @@ class Correlator:
         )
 
 
+def reconcile_all(event_claims: dict[str, Any], routed: Iterable[Routed]) -> list[Output]:
+    """Reconcile routed messages in order on dict state, as the per-event topic would.
+
+    FIFO: a ``merge_in`` a message produces goes to the back of the queue, after the
+    article waiting for it (the order Kafka gives when it is not early).  Returns the
+    user-facing outputs; ``BY_EVENT`` ones are consumed here.
+    """
+    outputs: list[Output] = []
+    queue = deque(routed)
+    while queue:
+        msg = queue.popleft()
+        state, more = reconcile(event_claims.get(msg.event_id), msg)
+        if state is None:
+            event_claims.pop(msg.event_id, None)
+        else:
+            event_claims[msg.event_id] = state
+        for out in more:
+            if out.topic == BY_EVENT:
+                queue.append(Routed.from_json(out.value))
+            else:
+                outputs.append(out)
+    return outputs
+
+
 @dataclass
 class Pipeline:
     """The offline driver: all three stages in one process with dict state (``replay``)."""
@@ -328,21 +352,7 @@ class Pipeline:
             self.correlator.commit()
         outputs = list(result.outputs)
         with self.timer("reconcile"):
-            # FIFO, as on the per-event topic: a ``merge_in`` goes to the back, after the
-            # article waiting for it (the order Kafka gives when it is not early).
-            queue = deque(result.routed)
-            while queue:
-                routed = queue.popleft()
-                state, more = reconcile(self.event_claims.get(routed.event_id), routed)
-                if state is None:
-                    self.event_claims.pop(routed.event_id, None)
-                else:
-                    self.event_claims[routed.event_id] = state
-                for out in more:
-                    if out.topic == BY_EVENT:
-                        queue.append(Routed.from_json(out.value))
-                    else:
-                        outputs.append(out)
+            outputs += reconcile_all(self.event_claims, result.routed)
         return outputs
 
     def run(self, articles: Iterable[Article]) -> Iterator[Output]:
