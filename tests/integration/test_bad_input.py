@@ -17,7 +17,6 @@ import json
 import pickle
 import random
 import re
-import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.integration.conftest import WorkerProcess, produce_raw, run, values
+from tests.integration.conftest import WorkerProcess, produce_raw, read_topic, run, values
 from worker.core.validate import REASONS, InvalidArticle, decode_article
 from worker.settings import Settings
 from worker.synth import generate
@@ -211,31 +210,7 @@ async def collect(
 ) -> list[Any]:
     """All records of ``topic`` once ``until`` holds and a second passed quietly, or at the
     timeout (then the caller's assertions say what is missing, instead of a bare timeout)."""
-    from aiokafka import AIOKafkaConsumer
-
-    from worker.topics import client_kwargs
-
-    consumer = AIOKafkaConsumer(
-        topic,
-        **client_kwargs(settings),  # type: ignore[arg-type]
-        group_id=None,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=8 * 1024 * 1024,
-    )
-    await consumer.start()
-    records: list[Any] = []
-    deadline = time.monotonic() + timeout
-    last = time.monotonic()
-    try:
-        while time.monotonic() < deadline:
-            for recs in (await consumer.getmany(timeout_ms=250)).values():
-                records.extend(recs)
-                last = time.monotonic() if recs else last
-            if until(records) and time.monotonic() - last >= 1.0:
-                break
-    finally:
-        await consumer.stop()
-    return records
+    return await read_topic(settings, topic, until, timeout=timeout, quiet=1.0, strict=False)
 
 
 def processed_ids(records: list[Any]) -> set[str]:
