@@ -83,6 +83,7 @@ def event_summary(event_id: str, state: dict[str, Any]) -> dict[str, Any]:
                 "source": r["source"],
                 "value": r["claim"]["value"],
                 "raw": r["claim"]["raw"],
+                "occasion": r["claim"].get("occasion") or {"kind": "main"},
             }
         )
     return {

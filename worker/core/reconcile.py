@@ -208,6 +208,7 @@ def empty_state() -> dict[str, Any]:
 
 
 _OUTLET = {"kind": "outlet"}
+_MAIN = {"kind": "main"}
 
 
 def _encode(rec: Mapping[str, Any], articles: Mapping[str, Any]) -> str:
@@ -216,8 +217,8 @@ def _encode(rec: Mapping[str, Any], articles: Mapping[str, Any]) -> str:
     Positional, so no key is repeated per record, and what the event's ``articles``
     map already holds is left out: ``published_at`` always (a record's is its
     article's), ``source`` when it is the article's (``0``), an outlet attribution
-    (``0``).  :func:`_decode` restores the exact record.  orjson writes non-ASCII
-    text as is; a str holding any character above U+00FF (curly quotes, dashes) takes
+    (``0``), the main occasion (a 13th element only for any other occasion).
+    :func:`_decode` restores the exact record.  orjson writes non-ASCII text as is; a str holding any character above U+00FF (curly quotes, dashes) takes
     2-4 bytes per character, so such records are written with escapes instead.
     """
     c = rec["claim"]
@@ -236,6 +237,9 @@ def _encode(rec: Mapping[str, Any], articles: Mapping[str, Any]) -> str:
         0 if c["attribution"] == _OUTLET else c["attribution"],
         c["hedges"],
     ]
+    occasion = c.get("occasion")
+    if occasion and occasion != _MAIN:
+        row.append(occasion)
     blob = orjson.dumps(row).decode()
     if blob.isascii() or max(blob) <= "\xff":
         return blob
@@ -250,9 +254,9 @@ def _decode(blob: str | Mapping[str, Any], articles: Mapping[str, Any]) -> dict[
     """
     if not isinstance(blob, str):
         return dict(blob)
-    cid, aid, source, kind, subject, predicate, value, raw, sentence, span, attribution, hedges = (
-        orjson.loads(blob)
-    )
+    row = orjson.loads(blob)
+    cid, aid, source, kind, subject, predicate, value, raw, sentence, span, attribution, hedges = row[:12]
+    occasion = row[12] if len(row) > 12 else _MAIN
     article = articles[aid]
     return {
         "id": cid,
@@ -269,6 +273,7 @@ def _decode(blob: str | Mapping[str, Any], articles: Mapping[str, Any]) -> dict[
             "span": span,
             "attribution": dict(_OUTLET) if attribution == 0 else attribution,
             "hedges": hedges,
+            "occasion": dict(occasion),
         },
     }
 
@@ -518,6 +523,7 @@ def _public(rec: Mapping[str, Any], side: str | None = None) -> dict[str, Any]:
         "predicate": c["predicate"],
         "attribution": c["attribution"],
         "hedges": c["hedges"],
+        "occasion": c.get("occasion") or dict(_MAIN),
     }
     if rec.get("published_at"):
         out["published_at"] = rec["published_at"]
@@ -540,6 +546,13 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     claim = work.claim(rec)
     slot = claim.slot
     existing = work.records(slot)
+    if not claim.occasion.comparable:
+        # Abstain: nothing says which happening this figure is about (or it is one no
+        # other article can be shown to mean), so it is recorded and never compared.
+        _claim_update(work, "claim_added", slot, [rec])
+        if len(existing) < MAX_CLAIMS_PER_SLOT:
+            work.append(slot, rec)
+        return
     by_id = {r["id"]: r for r in existing}
     relations = [(r, claimlib.relate(work.claim(r), claim)) for r in existing]
     conflicts = [r for r, rel in relations if rel == "conflict"]

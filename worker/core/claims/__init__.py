@@ -111,8 +111,6 @@ sentences longer than ``MAX_SENTENCE_CHARS`` are truncated for the heavy pattern
 
 from __future__ import annotations
 
-import dataclasses
-
 from worker.core.claims.frames import (
     ANCHORED_KINDS,
     PAST_EVENT_DAYS,
@@ -137,7 +135,7 @@ from worker.core.claims.times import (
     find_times,
     published_date,
 )
-from worker.core.model import Article, Claim
+from worker.core.model import MAIN, Article, Claim, Occasion
 
 __all__ = [
     "APPROX_TOLERANCE",
@@ -222,6 +220,7 @@ def extract_claims(article: Article) -> list[Claim]:
         sframes = sentence_frames[i]
         for found_claim in found:
             f = found_claim
+            occasion = MAIN
             if f.kind in ANCHORED_KINDS and not f.subject.startswith("person:"):
                 anchor = frame_of(sframes, f.start, f.end) if sframes else None
                 if anchor is None and days is None and f.kind == "date" and f.value.get("lo"):
@@ -229,7 +228,7 @@ def extract_claims(article: Article) -> list[Claim]:
                 if anchor:
                     # a figure about an earlier happening mentioned in passing ("In February, a
                     # gunman killed five people ..."): its own slot, never compared with this event's
-                    f = dataclasses.replace(f, subject=f"{f.subject}@{anchor}")
+                    occasion = Occasion("earlier", anchor)
             start = sent.start + max(0, f.start)
             end = sent.start + min(len(s), f.end)
             key = (f.kind, f.subject, f.predicate, start, end)
@@ -247,6 +246,7 @@ def extract_claims(article: Article) -> list[Claim]:
                     span=(start, end),
                     attribution=attribution,
                     hedges=f.hedges,
+                    occasion=occasion,
                 )
             )
     claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
