@@ -218,8 +218,9 @@ def _encode(rec: Mapping[str, Any], articles: Mapping[str, Any]) -> str:
     map already holds is left out: ``published_at`` always (a record's is its
     article's), ``source`` when it is the article's (``0``), an outlet attribution
     (``0``), the main occasion (a 13th element only for any other occasion).
-    :func:`_decode` restores the exact record.  orjson writes non-ASCII text as is; a str holding any character above U+00FF (curly quotes, dashes) takes
-    2-4 bytes per character, so such records are written with escapes instead.
+    :func:`_decode` restores the exact record.  orjson writes non-ASCII text as is;
+    a str holding any character above U+00FF (curly quotes, dashes) takes 2-4 bytes
+    per character, so such records are written with escapes instead.
     """
     c = rec["claim"]
     article = articles[rec["article_id"]]
