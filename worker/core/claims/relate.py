@@ -79,12 +79,33 @@ def relate_intervals(a: tuple[float, float, bool, bool], b: tuple[float, float, 
     return "compatible"
 
 
+#: Two ages "as of" reference times further apart than this are ages at different times.
+AGE_SAME_TIME_DAYS = 31
+
+
+def _same_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two ages describe the person at the same time: both at death, both as of reference
+    times within a month, or one at death and the other dated.  Values without the
+    fields (made before ages were anchored) compare as before."""
+    if not ({"asof", "at_death"} & (a.keys() | b.keys())):
+        return True
+    if a.get("at_death") and b.get("at_death"):
+        return True
+    x, y = a.get("asof"), b.get("asof")
+    if x and y:
+        return abs(_day_index(str(x)) - _day_index(str(y))) <= AGE_SAME_TIME_DAYS
+    return bool((a.get("at_death") and y) or (b.get("at_death") and x))
+
+
 def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     if "score" in a or "score" in b:
         return "same" if list(a.get("score") or []) == list(b.get("score") or []) else "conflict"
     if a.get("unit") != b.get("unit"):
         return "compatible"
-    return relate_intervals(_bounds(a), _bounds(b))
+    rel = relate_intervals(_bounds(a), _bounds(b))
+    if rel == "conflict" and a.get("unit") == "years" and not _same_time(a, b):
+        return "compatible"  # a person's ages at different times
+    return rel
 
 
 def _time_window(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:
