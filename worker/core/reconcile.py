@@ -62,6 +62,7 @@ message, or of a held message, change nothing.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,6 +133,21 @@ class ReconcileConfig:
     """
 
     order_gap_s: float = DEFAULT_ORDER_GAP_S
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ReconcileConfig:
+        """The defaults, with ``CROSSCHECK_ORDER_GAP_HOURS`` if set (the worker and replay read it)."""
+        env = os.environ if environ is None else environ
+        raw = env.get("CROSSCHECK_ORDER_GAP_HOURS", "")
+        if raw == "":
+            return cls()
+        try:
+            hours = float(raw)
+        except ValueError:
+            raise ValueError(f"CROSSCHECK_ORDER_GAP_HOURS={raw!r}: expected a number of hours") from None
+        if hours < 0:
+            raise ValueError(f"CROSSCHECK_ORDER_GAP_HOURS={raw!r}: must not be negative")
+        return cls(order_gap_s=hours * 3600)
 
 
 DEFAULT_CONFIG = ReconcileConfig()
