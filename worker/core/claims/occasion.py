@@ -130,7 +130,7 @@ _DEFINITE = re.compile(
 _INDEFINITE = re.compile(r"\b(?:a|an|one)\s(?:[\w-]+\s){0,2}$")
 
 _MODAL = re.compile(
-    r"\b(?:can|could|would|might|if|unless|expected\sto|forecasts?|forecasted|predicted|predicts?|"
+    r"\b(?:can|could|would|might|if|unless|expect|expects|expected|forecasts?|forecasted|predicted|predicts?|"
     r"projected|projects|likely\sto|threatens?\sto|feared\sto|potentially|hypothetical|estimates?\sthat|"
     r"would\shave|could\shave|may)\b"
 )
@@ -149,10 +149,29 @@ _BACKGROUND = re.compile(
 _YEAR = re.compile(r"(?<![\d.,$€£-])\b(?:19|20)\d\d\b(?![\d,.]\d)")
 _ORDINAL = re.compile(
     r"\b(?P<ord>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|another|other|"
-    r"separate|similar|earlier|later|next|previous|2nd|3rd|4th|5th)\s(?:[\w-]+\s){0,1}"
-    r"(?P<what>[\w-]+)"
+    r"separate|similar|earlier|later|next|previous|2nd|3rd|4th|5th)\s(?P<what>[\w-]+)(?:\s(?P<what2>[\w-]+))?"
 )
 _SERIES_ALWAYS = re.compile(r"\baftershocks?\b")
+#: Nouns besides the triggers that an ordinal makes another one of: "the second victim".
+_SERIES_NOUNS = frozenset(
+    (
+        "incident",
+        "incidents",
+        "one",
+        "time",
+        "victim",
+        "suspect",
+        "defendant",
+        "case",
+        "cases",
+        "round",
+        "half",
+        "leg",
+        "stage",
+        "wave",
+        "day",
+    )
+)
 _PART_BEFORE = re.compile(
     r"\b(?:of\sthem|of\swhom|among\sthem|among\sthe|among|including|included|one\sof|two\sof|three\sof|"
     r"some\sof|most\sof|half\sof|of\sthose|of\sthe\s(?:dead|victims|injured|wounded|people|passengers|"
@@ -236,7 +255,7 @@ def main_occasion(title: str, sents: Sequence[Sentence], ref: ReferenceTime | No
         if not s.heading:
             body += 1
     joined = " ".join(parts)
-    person, given = _main_person(joined)
+    person, given = _main_person(". ".join(parts))
     return MainOccasion(
         frozenset(_classes(joined.lower())), lead_end, ref, frozenset(_places(joined)), person, given
     )
@@ -272,9 +291,12 @@ def _main_person(text: str) -> tuple[str | None, str | None]:
 
     found: dict[str, str | None] = {}
     for m in _PERSON_NAME.finditer(text):
-        name = m.group()
-        words = [fold(w).rstrip(".") for w in name.split()]
-        if any(w in _NOT_PERSON_WORDS for w in words) or fold(name) in CITY_COUNTRY:
+        tokens = m.group().split()
+        while tokens and fold(tokens[0]).rstrip(".") in _NOT_PERSON_WORDS:
+            tokens = tokens[1:]  # "Actress Jane Marlow", "Award Jane Marlow"
+        name = " ".join(tokens)
+        words = [fold(w).rstrip(".") for w in tokens]
+        if len(words) < 2 or any(w in _NOT_PERSON_WORDS for w in words) or fold(name) in CITY_COUNTRY:
             continue
         if fold(name) in COUNTRY_BY_NAME:
             continue
@@ -321,11 +343,15 @@ def occasion_of(
     if f.kind not in ANCHORED:
         return MAIN
     lo, hi = _clause(low, f.start, f.end)
+    if lo > 0 and low[max(0, lo - 6) : lo].rstrip().endswith(("when", "where")):
+        # "… since 2004, when 700 people died": a when/where clause is about the time or
+        # place the clause before it names
+        lo = _clause(low, max(0, lo - 8), max(0, lo - 7))[0]
     clause = low[lo:hi]
     original = sent.text[lo:hi]
     is_age = f.predicate == "age"
 
-    m = _search_outside(_MODAL, clause, lo, f.start, f.end)
+    m = _MODAL.search(clause)  # inside the figure's words too: "the toll could rise to 50"
     if m and not (m.group() == "may" and _MAY_MONTH.search(original)):
         return Occasion("hypothetical", cue=m.group())
     m = _search_outside(_GENERIC, clause, lo, f.start, f.end)
@@ -344,11 +370,11 @@ def occasion_of(
     if _SERIES_ALWAYS.search(clause):
         return Occasion("other_incident", "aftershock", cue="aftershock")
     for m in _ORDINAL.finditer(clause):
-        what = m.group("what")
-        if what in _CLASS_OF or what in ("incident", "one", "time", "victim", "suspect"):
-            if what == "time" and m.group("ord") == "first":
-                continue  # "for the first time": not a series
-            return Occasion("other_incident", m.group("ord"), cue=m.group())
+        for what in (m.group("what"), m.group("what2")):
+            if what in _CLASS_OF or what in _SERIES_NOUNS:
+                if what == "time" and m.group("ord") == "first":
+                    break  # "for the first time": not a series
+                return Occasion("other_incident", m.group("ord"), cue=m.group())
     before = low[lo : f.start]
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):

@@ -316,7 +316,7 @@ _PEOPLE = (
 )
 _COUNT_VERBS = {
     "killed": "killed", "dead": "killed", "died": "killed", "dies": "killed", "perished": "killed",
-    "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
+    "die": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
     "hospitalised": "injured", "arrested": "arrested", "detained": "arrested", "missing": "missing",
     "evacuated": "evacuated", "rescued": "rescued",
 }  # fmt: skip
@@ -324,11 +324,13 @@ _CV = "|".join(_COUNT_VERBS)
 _COUNT_SUBJ = re.compile(
     rf"(?<![\w.,-])(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:of\s)?(?:more\s)?(?P<noun>{_PEOPLE})|\sof\sthem|\sof\sthose)?"
-    rf"(?:\s(?:were|was|have\sbeen|had\sbeen|are|got|have|had|been))?\s(?P<verb>{_CV})\b",
+    rf"(?:\s(?:were|was|have\sbeen|had\sbeen|are|got|have|had|been|(?:could|would|may|might|will|can)"
+    rf"(?:\shave)?(?:\sbe|\sbeen)?))?\s(?P<verb>{_CV})\b",
     re.IGNORECASE,
 )
 _COUNT_OBJ = re.compile(
-    rf"\b(?P<verb>killing|killed|injuring|injured|wounding|wounded|arresting|arrested|left|leaving)\s"
+    rf"\b(?P<verb>killing|killed|kills|kill|injuring|injured|injures|injure|wounding|wounded|arresting|arrested|"
+    rf"left|leaving)\s"
     rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
     re.IGNORECASE,
@@ -392,8 +394,8 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
 
 
 _OBJ_VERB_SCAN = re.compile(
-    r"\b(?:" + trie_regex(["killing", "killed", "injuring", "injured", "wounding", "wounded", "arresting",
-                           "arrested", "left", "leaving"]) + r")\s"
+    r"\b(?:" + trie_regex(["killing", "killed", "kills", "kill", "injuring", "injured", "injures", "injure",
+                           "wounding", "wounded", "arresting", "arrested", "left", "leaving"]) + r")\s"
 )  # fmt: skip
 
 
@@ -413,6 +415,7 @@ def _count_obj_matches(sentence: str, low: str) -> list[re.Match[str]]:
 
 _PARTITIVE = re.compile(r"\bof\s(?:the\s|those\s|these\s)?$", re.IGNORECASE)
 _NONE_BEFORE = re.compile(r"\b(?:no|not|nobody|none)\s$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|by|from|until|during|year)\s(?:19|20)\d\d$")
 
 
 def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
@@ -423,6 +426,8 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
     for m in _count_subj_matches(sentence, low):
         if _NONE_BEFORE.search(low, max(0, m.start("num") - 8), m.start("num")):
             continue  # "no one was hurt", "not one person died": zero, not one
+        if _YEAR_BEFORE.search(low, max(0, m.start("num") - 12), m.end("num")):
+            continue  # "an earthquake in 1999 killed …": a year, not a count
         if _NOUN_AFTER.match(sentence, m.end()):
             continue  # "23 severely wounded Ukrainian soldiers": an adjective, not the event's count
         if _PARTITIVE.search(sentence, max(0, m.start("num") - 12), m.start("num")):
@@ -451,6 +456,10 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
         base = (m.group("dead") or verb).strip().lower()
         pred = {
             "killing": "killed",
+            "kills": "killed",
+            "kill": "killed",
+            "injures": "injured",
+            "injure": "injured",
             "injuring": "injured",
             "wounding": "injured",
             "arresting": "arrested",
@@ -482,9 +491,12 @@ _NOT_AGE_AFTER = (
     r"(?!\s?[:.]\s?\d|\s?[aApP]\.?\s?[mM]\b|\s?o['’]clock|\s?%|\s(?:percent|hours?|minutes?|days?|"
     r"weeks?|months?|a\.m|p\.m|am\b|pm\b|in\sthe\s(?:morning|evening|afternoon)))"
 )
+#: After an age at death comes the end of the clause or a preposition, never a noun
+#: ("died at one hospital" is a place).
+_AGE_END = r"(?=\s*(?:[,.;:)\]—–]|$|\s(?:in|on|after|following|from|of|years?|at|and|but|while|when|-)\b))"
 _AGE_DEATH = re.compile(
     rf"\b(?:dies|died|dead|passed\saway)\s(?:\w+\s){{0,3}}?(?:at|aged|at\sthe\sage\sof)\s"
-    rf"(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})\b{_NOT_AGE_AFTER}"
+    rf"(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})\b{_NOT_AGE_AFTER}{_AGE_END}"
 )
 #: "Jane Doe, aged 58," / "Jane Doe, 58, who was": the name and "aged" next to it.
 _AGE_AGED = re.compile(rf"(?P<name>{_NAME}),?\s(?:was\s)?aged\s(?P<age>\d{{1,3}})\b{_NOT_AGE_AFTER}")

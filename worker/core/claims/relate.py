@@ -102,10 +102,7 @@ def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         return "same" if list(a.get("score") or []) == list(b.get("score") or []) else "conflict"
     if a.get("unit") != b.get("unit"):
         return "compatible"
-    rel = relate_intervals(_bounds(a), _bounds(b))
-    if rel == "conflict" and a.get("unit") == "years" and not _same_time(a, b):
-        return "compatible"  # a person's ages at different times
-    return rel
+    return relate_intervals(_bounds(a), _bounds(b))
 
 
 def _time_window(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:
@@ -209,11 +206,19 @@ def _relate_prop(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return "same"
 
 
-def relate(a: Claim, b: Claim) -> str:
-    """Relation of two claims of the same slot: same/refines/generalizes/compatible/conflict."""
+def relate(a: Claim, b: Claim, rules: bool = True) -> str:
+    """Relation of two claims of the same slot: same/refines/generalizes/compatible/conflict.
+
+    ``rules=False`` gives the bare relation of the values, without the person rules below
+    (namesakes, ages at different times): what the evaluation's candidate pairs use.
+    """
     if a.kind != b.kind:
         return "compatible"
     rel = _relate_values(a.kind, a.value, b.value)
+    if not rules:
+        return rel
+    if rel == "conflict" and a.predicate == "age" and not _same_time(a.value, b.value):
+        return "compatible"  # a person's ages at different times
     if (
         rel != "same"
         and a.kind in ("role", "quantity")
