@@ -81,7 +81,7 @@ def test_main_claims_still_conflict() -> None:
 # same subject and predicate with incompatible values, what was raised before the
 # occasion model — and must not be raised; each control must be.
 
-from worker.core.claims import article_reference, extract_claims, relate  # noqa: E402
+from worker.core.claims import analyse, extract_claims, relate  # noqa: E402
 from worker.core.model import Article  # noqa: E402
 
 DAY = "2024-07-08T10:00:00Z"
@@ -92,7 +92,7 @@ def _run(*articles: Article) -> list[dict[str, object]]:
     state: dict[str, object] | None = None
     out = []
     for a in articles:
-        ref = article_reference(a)
+        found, ref = analyse(a)
         msg = Routed(
             op="article",
             event_id="ev",
@@ -100,7 +100,7 @@ def _run(*articles: Article) -> list[dict[str, object]]:
             source=a.source or a.id,
             published_at=a.published_at,
             content_hash=a.id,
-            claims=tuple(extract_claims(a, ref)),
+            claims=tuple(found),
             reference=ref.to_json() if ref else None,
         )
         state, more = reconcile(state, msg)
@@ -327,10 +327,10 @@ def _types(*articles: Article) -> list[str]:
     state: dict[str, object] | None = None
     types: list[str] = []
     for a in articles:
-        ref = article_reference(a)
+        found, ref = analyse(a)
         msg = Routed(
             op="article", event_id="ev", article_id=a.id, source=a.id, content_hash=a.id,
-            claims=tuple(extract_claims(a, ref)), reference=ref.to_json() if ref else None,
+            claims=tuple(found), reference=ref.to_json() if ref else None,
         )  # fmt: skip
         state, out = reconcile(state, msg)
         types += [o.value["type"] for o in out]

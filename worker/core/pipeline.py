@@ -26,7 +26,7 @@ from typing import Any
 
 import py3langid
 
-from worker.core.claims import article_reference, extract_claims
+from worker.core.claims import analyse
 from worker.core.dedup import DedupConfig, DedupIndex, DedupVerdict, Fingerprint, fingerprint
 from worker.core.events import EventConfig, EventFeatures, EventIndex, event_features
 from worker.core.model import Article, Claim
@@ -120,8 +120,8 @@ def ingest(article: Article, timer: StageTimer = _no_timer) -> Enriched:
     with timer("features"):
         features = event_features(article)
     with timer("extract"):
-        reference = article_reference(article)
-        claims = tuple(extract_claims(article, reference)) if language in CLAIM_LANGUAGES else ()
+        found, reference = analyse(article, claims=language in CLAIM_LANGUAGES)
+        claims = tuple(found)
     return Enriched(
         article_id=article.id,
         source=article.source_key,

@@ -147,6 +147,7 @@ __all__ = [
     "MAX_SENTENCE_CHARS",
     "PAST_EVENT_DAYS",
     "RULES",
+    "analyse",
     "article_reference",
     "describe",
     "earlier_anchor",
@@ -172,25 +173,26 @@ def article_reference(article: Article) -> ReferenceTime | None:
     return reference_time(article.text, article.published_at, article.title, article_zone(article.text)[0])
 
 
-class _Compute:
-    """The default of ``extract_claims``'s ``ref``: find the reference time here."""
+def extract_claims(article: Article) -> list[Claim]:
+    """Typed claims of one article, in text order ([] unless the language is None or "en")."""
+    return analyse(article, claims=True)[0]
 
 
-_COMPUTE = _Compute()
-
-
-def extract_claims(article: Article, ref: ReferenceTime | _Compute | None = _COMPUTE) -> list[Claim]:
-    """Typed claims of one article, in text order ([] unless the language is None or "en").
-
-    ``ref`` is the article's reference time when the caller already has it (``None`` for
-    none, see :func:`article_reference`); by default it is found here.
-    """
-    if article.language not in (None, "en") and not str(article.language).lower().startswith("en"):
-        return []
+def analyse(article: Article, claims: bool = True) -> tuple[list[Claim], ReferenceTime | None]:
+    """The article's claims (unless ``claims`` is false: a language without them) and its
+    reference time, in one pass (the time zone the text reveals serves both)."""
     text = article.text
     zone = article_zone(text)
-    if isinstance(ref, _Compute):
-        ref = reference_time(text, article.published_at, article.title, zone[0])
+    ref = reference_time(text, article.published_at, article.title, zone[0])
+    if not claims or (
+        article.language not in (None, "en") and not str(article.language).lower().startswith("en")
+    ):
+        return [], ref
+    return _extract(article, zone, ref), ref
+
+
+def _extract(article: Article, zone: tuple[str | None, str | None], ref: ReferenceTime | None) -> list[Claim]:
+    text = article.text
     days = ref.days if ref is not None else None
     pub = days[1] if days else published_date(article.published_at)
     sents = sentences(text)

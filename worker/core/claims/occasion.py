@@ -54,9 +54,9 @@ the cue patterns are prefix trees over the lower-cased clause.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from worker.core.claims.gazetteer import CITY_COUNTRY, COUNTRY_BY_NAME, fold
 from worker.core.claims.lexicon import trie_regex
@@ -200,26 +200,55 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
 class MainOccasion:
-    """The article's main happening, as its headline and lead present it."""
+    """The article's main happening, as its headline and lead present it.
 
-    classes: frozenset[str]
-    lead_end: int  # character offset in the text where the lead ends
-    ref: ReferenceTime | None
-    places: frozenset[str]  # folded names of gazetteer places the headline and lead name
-    person: str | None = None  # the one person the headline and lead name, if only one
-    given: str | None = None  # that person's first name, when written
+    Its parts are found when first asked for: most articles have few claims deep in the
+    text and no pronoun ages, and these scans are the occasion model's main cost.
+    """
+
+    def __init__(self, title: str, sents: Sequence[Sentence], ref: ReferenceTime | None) -> None:
+        parts = [title]
+        body = 0
+        lead_end = 0
+        for s in sents:
+            if body >= LEAD_SENTENCES:
+                break
+            parts.append(s.text)
+            lead_end = s.end
+            if not s.heading:
+                body += 1
+        self.parts = parts
+        self.lead_end = lead_end  # character offset in the text where the lead ends
+        self.ref = ref
+
+    @functools.cached_property
+    def classes(self) -> frozenset[str]:
+        """Trigger classes (:data:`TRIGGERS`) the headline and lead name."""
+        return frozenset(_classes(" ".join(self.parts).lower()))
+
+    @functools.cached_property
+    def places(self) -> frozenset[str]:
+        """Folded names of the gazetteer places the headline and lead name."""
+        return frozenset(_places(" ".join(self.parts)))
+
+    @functools.cached_property
+    def _person(self) -> tuple[str | None, str | None]:
+        return _main_person(". ".join(self.parts))
+
+    @property
+    def person(self) -> str | None:
+        """The one person (``person:<surname>``) the headline and lead name, if only one."""
+        return self._person[0]
+
+    @property
+    def given(self) -> str | None:
+        """That person's first name, when written."""
+        return self._person[1]
 
     @property
     def ref_year(self) -> int | None:
         return None if self.ref is None or self.ref.lo.year != self.ref.hi.year else self.ref.lo.year
-
-    @property
-    def ref_month(self) -> str | None:
-        if self.ref is None or (self.ref.lo.year, self.ref.lo.month) != (self.ref.hi.year, self.ref.hi.month):
-            return None
-        return f"{self.ref.lo:%Y-%m}"
 
 
 def _classes(low: str) -> set[str]:
@@ -244,21 +273,7 @@ def _places(text: str) -> set[str]:
 
 def main_occasion(title: str, sents: Sequence[Sentence], ref: ReferenceTime | None) -> MainOccasion:
     """Headline + lead: the title, heading lines before the body, the first body sentences."""
-    parts = [title]
-    body = 0
-    lead_end = 0
-    for s in sents:
-        if body >= LEAD_SENTENCES:
-            break
-        parts.append(s.text)
-        lead_end = s.end
-        if not s.heading:
-            body += 1
-    joined = " ".join(parts)
-    person, given = _main_person(". ".join(parts))
-    return MainOccasion(
-        frozenset(_classes(joined.lower())), lead_end, ref, frozenset(_places(joined)), person, given
-    )
+    return MainOccasion(title, sents, ref)
 
 
 _PERSON_NAME = re.compile(r"\b[A-Z][a-z][\w’'-]{0,20}(?:\s(?:[A-Z]\.\s)?[A-Z][a-z][\w’'-]{0,20}){1,2}\b")
