@@ -229,7 +229,7 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                 "given": r.given,
             }
             found.append(Found("role", r.person, "role", value, r.start, r.end))
-        per_sentence.append(found)
+        per_sentence.append(_own_dates(found, s))
         lows.append(low)
         sentence_frames.append(frames(s, low, days, rels, dates) if (rels or dates or found) else [])
     countries = person_countries(mentions)
@@ -282,6 +282,26 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
             )
     claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
     return claims
+
+
+def _own_dates(found: list[Found], sentence: str) -> list[Found]:
+    """A happening dated by a possessive ("Saturday's shooting") has that date: other dates
+    of the sentence found near it ("On Wednesday, officers in Saturday's shooting were
+    arrested") are another happening's."""
+    owned = {
+        f.subject for f in found if f.kind == "date" and sentence[max(0, f.end - 2) : f.end] in ("'s", "’s")
+    }
+    if not owned:
+        return found
+    return [
+        f
+        for f in found
+        if not (
+            f.kind == "date"
+            and f.subject in owned
+            and sentence[max(0, f.end - 2) : f.end] not in ("'s", "’s")
+        )
+    ]
 
 
 def _before_first_date(first: dict[str, tuple[str, str]], f: Found) -> str | None:

@@ -152,6 +152,7 @@ _ORDINAL = re.compile(
     r"separate|similar|earlier|later|next|previous|2nd|3rd|4th|5th)\s(?P<what>[\w-]+)(?:\s(?P<what2>[\w-]+))?"
 )
 _SERIES_ALWAYS = re.compile(r"\baftershocks?\b")
+_POSSESSIVE_BEFORE = re.compile(r"(?:['’]s|\b(?:its|their|his|her|our))\s$")
 #: Nouns besides the triggers that an ordinal makes another one of: "the second victim".
 _SERIES_NOUNS = frozenset(
     (
@@ -190,9 +191,19 @@ _OTHER_AGE_OCCASION = re.compile(
     r"when|at\s(?:his|her)\s(?:arrest|trial|sentencing|conviction)|was\sarrested|were\sarrested|"
     r"was\scharged|was\sconvicted|was\ssentenced)\b"
 )
-_DEATH = re.compile(
-    r"\b(?:died|dies|dead|death|killed|passed\saway|perished|was\sfound\sdead|succumbed|fatally|slain)\b"
+#: The person whose age this is died: the age is the object of a killing or a death
+#: ("killed a 66-year-old …", "the death of 15-year-old …", "shot dead 16-year-old …") …
+_DIED_BEFORE = re.compile(
+    r"\b(?:killed|killing|kills|death\sof|deaths\sof|murder\sof|murdered|murdering|killing\sof|"
+    r"shot\sdead|fatally\sshot|shot\sand\skilled|mourn(?:ed|ing)?|funeral\sof|body\sof|identified)"
+    r"\s(?:[\w’'-]+\s){0,3}$"
 )
+#: … or the subject of dying ("Smith, 66, died", "Smith, 66, was killed", "dies at 88").
+_DIED_AFTER = re.compile(
+    r"^[^.;:]{0,60}?\b(?:died|dies|passed\saway|perished|succumbed|(?:was|were|is|has\sbeen|had\sbeen|"
+    r"being)\s(?:\w+\s)?(?:killed|slain|found\sdead|shot\sdead|fatally\s\w+|pronounced\sdead|dead))\b"
+)
+_DIED_IN = re.compile(r"\b(?:dies|died|dead|passed\saway)\b")
 _CLAUSE_BREAK = re.compile(
     r"[;:()\[\]—–]|,\s(?=(?:and|but|while|whereas|although|though|as|after|before|when|since|which|who|"
     r"where)\b)|\s-\s|\b(?:that|which|who|whom|whose|when|while|because|although|though|but|whereas|"
@@ -366,14 +377,14 @@ def occasion_of(
     original = sent.text[lo:hi]
     is_age = f.predicate == "age"
 
+    if is_age:  # a person's age, whatever the clause's mood
+        return _age_occasion(f, clause, low, main, frame_key)
     m = _MODAL.search(clause)  # inside the figure's words too: "the toll could rise to 50"
     if m and not (m.group() == "may" and _MAY_MONTH.search(original)):
         return Occasion("hypothetical", cue=m.group())
     m = _search_outside(_GENERIC, clause, lo, f.start, f.end)
     if m:
         return Occasion("generic", cue=m.group())
-    if is_age:
-        return _age_occasion(f, clause, low, main, frame_key)
     if frame_key:
         return Occasion("earlier", frame_key, cue=frame_key)
     m = _search_outside(_YEAR, clause, lo, f.start, f.end)
@@ -385,6 +396,8 @@ def occasion_of(
     if _SERIES_ALWAYS.search(clause):
         return Occasion("other_incident", "aftershock", cue="aftershock")
     for m in _ORDINAL.finditer(clause):
+        if _POSSESSIVE_BEFORE.search(clause, max(0, m.start() - 20), m.start()):
+            continue  # "the country's fourth election", "its first title": this one's number
         for what in (m.group("what"), m.group("what2")):
             if what in _CLASS_OF or what in _SERIES_NOUNS:
                 if what == "time" and m.group("ord") == "first":
@@ -446,8 +459,11 @@ def _definite_trigger(low: str, lo: int, hi: int, f: Found, main: MainOccasion) 
         cls = _CLASS_OF.get(w)
         if cls is None:
             continue  # a verb names a class in the lead; deep, the referring noun is what counts
-        if cls not in main.classes and w != f.subject and _CLASS_OF.get(f.subject) != cls:
-            continue
+        if f.subject == "event":
+            if cls not in main.classes:
+                continue  # a bare count: the happening the headline and lead name
+        elif w != f.subject and _CLASS_OF.get(f.subject) != cls:
+            continue  # "the call lasted …": the call itself, not any happening
         if _DEFINITE.search(low, max(0, m.start() - 40), m.start()):
             return low[max(lo, m.start() - 12) : m.end()].strip()
     return None
@@ -475,11 +491,20 @@ def _age_occasion(f: Found, clause: str, low: str, main: MainOccasion, frame_key
     year = _YEAR.search(near)
     if year and (main.ref_year is None or int(year.group()) != main.ref_year):
         return Occasion("earlier", year.group(), cue=year.group())
-    if _DEATH.search(clause):
+    if _died(low, f):
         return Occasion("main", cue=AT_DEATH)
     if main.ref is None:
         return Occasion("uncertain", cue="age without a reference time")
     return Occasion("main", cue=f"age as of {main.ref.lo.isoformat()}")
+
+
+def _died(low: str, f: Found) -> bool:
+    """The age is of someone who died in this happening (see _DIED_BEFORE/_DIED_AFTER)."""
+    if _DIED_IN.search(low, f.start, f.end):
+        return True  # "dies at 88", "died aged 91": the age's own words
+    if _DIED_BEFORE.search(low, max(0, f.start - 60), f.start):
+        return True
+    return bool(_DIED_AFTER.search(low[f.end : f.end + 80]))
 
 
 #: The cue of an age at death.

@@ -485,6 +485,13 @@ _AGE_APPOS = re.compile(rf"(?P<name>{_NAME}),\s(?P<age>\d{{1,3}}),")
 _AGE_ADJ = re.compile(
     rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?:[a-z]+\s){{0,2}}(?P<name>{_NAME})"
 )
+#: Words that cannot stand between "N-year-old" and the person's name.
+_NOT_BETWEEN = frozenset(("in", "of", "at", "from", "on", "for", "with", "and", "to", "by", "near"))
+#: A capitalised word followed by one of these is a place or group modifier, not a name.
+_PERSON_NOUN_AFTER = re.compile(
+    r"\s(?:man|woman|men|women|boy|girl|resident|residents|native|teen|teenager|youth|student|mother|"
+    r"father|couple|driver|worker|officer|motorist|pedestrian)\b"
+)
 #: What a number after "died at" must not be followed by: it is a clock time ("died at
 #: 9:15pm", "died at 9 p.m."), a percentage or a span, not an age.
 _NOT_AGE_AFTER = (
@@ -562,6 +569,11 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
         if key and 0 < v < 130 and not re.match(r"\s?\d{4}", sentence[m.end() : m.end() + 6]):
             yield Found("quantity", key, "age", _age(v, m.group("name")), m.start(), m.end())
     for m in _AGE_ADJ.finditer(sentence) if adj else ():
+        between = sentence[m.end("age") : m.start("name")].lower().split()
+        if any(w in _NOT_BETWEEN for w in between):
+            continue  # "a 30-year-old congregation in Wasilla": the age is not of a person named next
+        if _PERSON_NOUN_AFTER.match(sentence, m.end("name")):
+            continue  # "a 57-year-old Wasilla woman": the name is a place
         key = person_key(m.group("name"))
         v = parse_number(m.group("age"))
         if key and v is not None and 0 < v < 130:
