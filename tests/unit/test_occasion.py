@@ -359,3 +359,35 @@ def test_fixed_facts_conflict_whatever_the_order() -> None:
     quake_a = _dated("c", "March 3, 2024", "Quake\nA magnitude 6.1 earthquake struck on Sunday.\n")
     quake_b = _dated("d", "March 6, 2024", "Quake\nA magnitude 6.8 earthquake struck on Sunday.\n")
     assert "contradiction" in _types(quake_a, quake_b)
+
+
+# --------------------------------------------------------------------------- other entities
+
+
+def test_a_co_defendants_sentence_is_another_persons() -> None:
+    a = _art(
+        "a",
+        "Two jailed over bank fraud\nA judge sentenced Mark Hale to 12 years in prison on Monday.\n"
+        "His co-defendant, Lisa Dunn, was sentenced to 20 years.\n",
+    )
+    b = _art("b", "Hale jailed\nA judge sentenced Mark Hale to 12 years in prison on Monday for the fraud.\n")
+    slots = {c.raw: c.slot for c in extract_claims(a)}
+    assert slots["sentenced Mark Hale to 12 years"] == "person:hale|sentence"
+    assert slots["sentenced to 20 years"] == "person:dun|sentence"  # doubled letters fold
+    assert _run(a, b) == []
+    c = _art("c", "Hale jailed\nA judge sentenced Mark Hale to 15 years in prison on Monday.\n")
+    (ctr,) = _run(a, c)
+    assert ctr["slot"] == "person:hale|sentence"
+
+
+def test_two_climbers_falls_are_two_slots() -> None:
+    a = _art(
+        "a",
+        "Two climbers die\nRobert Lane, 32, fell about 600 metres on Saturday.\n"
+        "A day earlier Duncan Reid fell 60 metres from a ridge.\n",
+    )
+    b = _art("b", "Climber dies\nRobert Lane fell 700 metres to his death on Saturday, police said.\n")
+    falls = {c.subject for c in extract_claims(a) if c.predicate == "fall_distance"}
+    assert falls == {"person:lane", "person:reid"}
+    (ctr,) = _run(a, b)  # 600 m ± 10% against 700 m: Lane's fall, one disagreement
+    assert ctr["slot"] == "person:lane|fall_distance"

@@ -137,7 +137,8 @@ _MODAL = re.compile(
 _MAY_MONTH = re.compile(r"\bMay\s(?:\d|of\b)")
 _GENERIC = re.compile(
     r"\b(?:typically|usually|generally|normally|on\saverage|on\san\saverage|each\syear|every\syear|"
-    r"annually|a\syear|per\syear|a\sday|per\sday|in\sgeneral|of\sthis\s(?:kind|type|category|size|"
+    r"annually|a\syear(?!\s(?:earlier|later|after|before|ago))|per\syear|"
+    r"a\sday(?!\s(?:earlier|later|after|before|ago))|per\sday|in\sgeneral|of\sthis\s(?:kind|type|category|size|"
     r"magnitude|strength)|like\sthis\sone|such\sas\sthis)\b"
 )
 _BACKGROUND = re.compile(

@@ -669,6 +669,112 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             yield Found("quantity", noun, "percent", val, m.start(), m.end(), _h(m.group("hedge")))
 
 
+# --------------------------------------------------------------------------- person figures
+# Figures of what happened to one person: how far they fell, how many times they were shot,
+# how long they were sentenced to.  Keyed by the person (the last name written before the
+# verb in the clause, or a pronoun for the caller to resolve), so two climbers' falls or two
+# defendants' sentences are never one slot.
+
+_LENGTH_UNITS = {
+    "m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "ft": 0.3048, "feet": 0.3048,
+    "foot": 0.3048, "km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
+    "mile": 1609.344, "yards": 0.9144,
+}  # fmt: skip
+_FALL = re.compile(
+    rf"\b(?:fell|falling|fall|plunged|plunging|plummeted|tumbled|tumbling|slid|sliding|dropped)\s"
+    rf"(?:(?:some|about|around|roughly|approximately|nearly|almost|more\sthan|over|up\sto|an\sestimated)\s)?"
+    rf"(?P<num>{NUMERAL_RE}|{NUMBER_WORDS_RE})\s?(?P<unit>m|metres|meters|metre|meter|ft|feet|foot|km|"
+    rf"kilometres|kilometers|miles|mile|yards)\b",
+    re.IGNORECASE,
+)
+_SHOT_TIMES = re.compile(
+    rf"\b(?P<verb>shot|stabbed|struck|hit)\s(?:(?P<obj>[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){{0,2}})\s)?"
+    rf"(?:(?:at\sleast|more\sthan|about|some)\s)?(?P<num>\d{{1,3}}|{NUMBER_WORDS_RE})\stimes\b"
+)
+_SENTENCED = re.compile(
+    rf"\bsentenced\s(?:(?P<obj>[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){{0,2}})\s)?to\s"
+    rf"(?:(?:at\sleast|up\sto|more\sthan|nearly|almost)\s)?(?P<num>{NUMERAL_RE}|{NUMBER_WORDS_RE})"
+    rf"[\s-](?P<unit>years?|months?)\b(?!\s(?:of\sprobation|probation|suspended))",
+)
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she)\s(?:\w+\s){0,3}$", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being)\s$")
+_CLAUSE_START = re.compile(r"[;:]|,\s(?:and|but|while|after|before|when)\s|\.\s")
+
+
+def _name_before(sentence: str, pos: int) -> tuple[str | None, str | None]:
+    """(person key, first name) of the last name written before ``pos`` in its clause, else
+    (:data:`MAIN_PERSON`, None) for a pronoun right before it; (None, None) when unclear."""
+    lo = max(0, pos - 120)
+    for b in _CLAUSE_START.finditer(sentence, lo, pos):
+        lo = b.end()
+    names = [
+        n for n in _NAME_RE.finditer(sentence, lo, pos) if n.group().split()[0].lower() not in _NOT_NAMES
+    ]
+    if names:
+        return person_key(names[-1].group()), given_name(names[-1].group())
+    if _PRONOUN_BEFORE.search(sentence, lo, pos):
+        return MAIN_PERSON, None
+    return None, None
+
+
+def _given(value: dict[str, Any], given: str | None) -> dict[str, Any]:
+    value["given"] = given
+    return value
+
+
+#: Capitalised words that start a sentence without being a name.
+_NOT_NAMES = frozenset(("he", "she", "it", "they", "we", "i", "the", "a", "an", "his", "her", "police",
+                        "officers", "authorities", "on", "in", "at", "after", "before", "when", "while",
+                        "there", "this", "that", "one", "two", "three"))  # fmt: skip
+
+
+def person_figures(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
+    if "fell" in low or "fall" in low or "plung" in low or "plumm" in low or "tumbl" in low or "slid" in low:
+        for m in _FALL.finditer(sentence):
+            who, given = _name_before(sentence, m.start())
+            n = parse_number(m.group("num"))
+            if who is None or n is None or n <= 0:
+                continue
+            metres = n * _LENGTH_UNITS[m.group("unit").lower()]
+            hedge = _HEDGE_OF.search(sentence, m.start(), m.start("num"))
+            h = hedge.group(1) if hedge else None
+            val = _given(interval(metres, h, "m"), given)
+            yield Found("quantity", who, "fall_distance", val, m.start(), m.end(), _h(h))
+    if " times" in low:
+        for m in _SHOT_TIMES.finditer(sentence):
+            if m.group("obj"):
+                who, given = person_key(m.group("obj")), given_name(m.group("obj"))
+            elif _PASSIVE_BEFORE.search(sentence, max(0, m.start() - 12), m.start()):
+                who, given = _name_before(sentence, m.start())  # "Gray was shot eleven times"
+            else:
+                continue
+            if who is None:
+                continue  # "he was shot 11 times" names no one next to it: left out
+            n = parse_number(m.group("num"))
+            if n is None or n <= 0:
+                continue
+            pred = "times_stabbed" if m.group("verb") == "stabbed" else "times_shot"
+            if m.group("verb") in ("struck", "hit"):
+                pred = "times_struck"
+            yield Found("quantity", who, pred, _given(interval(n, None, "times"), given), m.start(), m.end())
+    if "sentenced" in low:
+        for m in _SENTENCED.finditer(sentence):
+            if m.group("obj"):
+                who, given = person_key(m.group("obj")), given_name(m.group("obj"))
+            else:
+                who, given = _name_before(sentence, m.start())
+            n = parse_number(m.group("num"))
+            if who is None or n is None or n <= 0:
+                continue
+            years = n if m.group("unit").startswith("year") else n / 12
+            value = _given(interval(years, None, "years"), given)
+            yield Found("quantity", who, "sentence", value, m.start(), m.end())
+
+
+_HEDGE_OF = re.compile(rf"(?i:({_HEDGE}))\s")
+
+
 def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     """All durations and quantities of one sentence, in text order."""
     out: list[Found] = []
@@ -677,5 +783,6 @@ def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     out.extend(counts(sentence, low))
     out.extend(ages(sentence, low))
     out.extend(misc(sentence, low))
+    out.extend(person_figures(sentence, low))
     out.sort(key=lambda f: (f.start, f.end, f.predicate))
     return out
