@@ -360,8 +360,8 @@ def test_context_cuts_long_paragraphs_around_the_claim() -> None:
 
 FIRE_1 = Article(
     id="fire-1",
-    title="Warehouse fire in Dunmore kills three",
-    text="Warehouse fire in Dunmore kills three\n"
+    title="Warehouse fire in Dunmore",
+    text="Warehouse fire in Dunmore\n"
     "A fire swept through a furniture warehouse in Dunmore on Tuesday night, killing three people, fire "
     "officials said.\nFirefighters from Dunmore and Carver fought the blaze for hours before bringing it "
     "under control.\nThe cause of the warehouse fire is under investigation.",

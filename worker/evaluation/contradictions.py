@@ -366,7 +366,7 @@ def find_candidates(replay: ReplayResult, cap: int = DEFAULT_CAP) -> CandidateSe
     for (event, base_slot), members in groups.items():
         by_values: dict[tuple[str, str], list[Candidate]] = {}
         for (aid_x, x), (aid_y, y) in itertools.combinations(members, 2):
-            if aid_x == aid_y or relate(x, y) != "conflict":
+            if aid_x == aid_y or relate(x, y, rules=False) != "conflict":
                 continue
             key = tuple(sorted((_describe(x), _describe(y))))
             by_values.setdefault((key[0], key[1]), []).append(Candidate(event, base_slot, aid_x, x, aid_y, y))

@@ -594,7 +594,7 @@ _SCORE = re.compile(
 # Money only for amounts an event usually has one of (a fine, a bail, a ransom): contracts, deals
 # and offers come in several per story (different players, counter-offers), so they are not slots.
 _MONEY = re.compile(
-    rf"(?P<cur>[$€£¥])\s?(?P<num>{NUMERAL_RE})(?:\s?(?P<scale>million|billion|thousand|bn|m|k)\b)?"
+    rf"(?P<cur>[$€£¥])\s?(?P<num>{NUMERAL_RE})(?:[\s-]?(?P<scale>(?i:million|billion|thousand)|bn|m|k)\b)?"
     r"(?P<after>\s(?:fine|bail|ransom|reward|settlement|damages|penalty|payout|bond))?",
 )
 _MONEY_NOUN_BEFORE = re.compile(
@@ -603,6 +603,39 @@ _MONEY_NOUN_BEFORE = re.compile(
     r"at\sleast|up\sto|some)\s)?$",
     re.IGNORECASE,
 )
+#: What a happening cost or took: damage ("$1 million in damage", "damage estimated at $1
+#: million", "caused $2 million in damages") and a haul ("stole $2.5 million", "jewels worth
+#: $2.5 million", "$2.5 million worth of jewellery").  One per happening, unlike deals.
+_DAMAGE_AFTER = re.compile(r"^(?:\sin)?\s(?:property\s)?damages?\b")
+_DAMAGE_BEFORE = re.compile(
+    r"\b(?:damages?|losses)\s(?:\w+\s){0,5}?(?:(?:estimated|put|valued|pegged|assessed)\s(?:at\s)?|at\s|"
+    r"(?:of|totaling|totalling|reached|topped|exceeded)\s)(?:(?:about|around|roughly|approximately|nearly|"
+    r"almost|more\sthan|over|at\sleast|up\sto|some|an\sestimated)\s)?(?:US)?$",
+    re.IGNORECASE,
+)
+_HAUL_BEFORE = re.compile(
+    r"\b(?:stole|stolen|stealing|steal|snatched|took|taking|grabbed|made\soff\swith|escaped\swith|"
+    r"haul\sof|loot\sof|(?:jewels|jewelry|jewellery|gems|diamonds|goods|cash|valuables|watches)\s"
+    r"(?:\w+\s){0,2}?(?:worth|valued\sat))\s(?:(?:about|around|roughly|approximately|nearly|almost|more\sthan|"
+    r"over|at\sleast|up\sto|some|an\sestimated)\s)?(?:US)?$",
+    re.IGNORECASE,
+)
+_HAUL_AFTER = re.compile(
+    r"^\sworth\sof\s(?:\w+\s){0,2}?(?:jewels|jewelry|jewellery|gems|diamonds|goods|watches|cash)\b"
+)
+
+
+def _loss_noun(sentence: str, low: str, m: re.Match[str]) -> str | None:
+    """``damage`` or ``haul`` for an amount a happening caused or took, else None."""
+    after = low[m.end() : m.end() + 40]
+    before = sentence[max(0, m.start() - 70) : m.start()]
+    if _DAMAGE_AFTER.match(after) or _DAMAGE_BEFORE.search(before):
+        return "damage"
+    if _HAUL_BEFORE.search(before) or _HAUL_AFTER.match(after):
+        return "haul"
+    return None
+
+
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _PERCENT = re.compile(
@@ -651,12 +684,16 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             else:
                 hedge_m = re.search(rf"(?i:({_HEDGE}))\s$", sentence[max(0, m.start() - 25) : m.start()])
             if noun is None:
+                noun = _loss_noun(sentence, low, m)
+            if noun is None:
                 continue
             amount = parse_number(m.group("num"))
             if amount is None:
                 continue
             amount *= _SCALE.get((m.group("scale") or "").lower(), 1.0)
             hedge = hedge_m.group(1) if hedge_m else None
+            if hedge is None and "estimat" in low[max(0, m.start() - 40) : m.start()]:
+                hedge = "about"  # "an estimated $1 million", "damage estimated at $1 million"
             val = interval(amount, hedge, _CURRENCY[m.group("cur")])
             subj = re.sub(r"\s+", " ", noun.strip().lower())
             yield Found("quantity", subj, "amount", val, m.start(), m.end(), _h(hedge))

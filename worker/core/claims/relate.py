@@ -55,13 +55,15 @@ def _contains(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, b
 
 
 def _disjoint(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> bool:
-    alo, ahi, alo_o, ahi_o = a
-    blo, bhi, blo_o, bhi_o = b
-    if ahi < blo - _EPS or bhi < alo - _EPS:
-        return True
-    if _eq(ahi, blo) and (ahi_o or blo_o):
-        return True
-    return _eq(bhi, alo) and (bhi_o or alo_o)
+    """Apart by more than a shared end point.
+
+    Intervals that meet at one number, open on one side ("more than $1 million" and "$1
+    million", "nearly 90" and "90"), are not a disagreement: news rounds, and the writer of
+    "more than" and the writer of the round figure usually mean the same amount.
+    """
+    alo, ahi, _alo_o, _ahi_o = a
+    blo, bhi, _blo_o, _bhi_o = b
+    return ahi < blo - _EPS or bhi < alo - _EPS
 
 
 def relate_intervals(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> str:
