@@ -28,6 +28,7 @@ from worker.evaluation.contradictions import (
     band_of,
     candidates,
     context,
+    evaluate,
     find_candidates,
     half_of,
     load_labels,
@@ -328,6 +329,10 @@ def test_review_lists_unlabelled_records_with_context_and_a_label_line(tmp_path:
 
     md, twin = write_review(tmp_path / "review" / "r.md", evaluation.review, "test")
     assert twin == tmp_path / "review" / "r.jsonl"
+    assert write_review(tmp_path / "other.jsonl", [], "t") == (
+        tmp_path / "other.md",
+        tmp_path / "other.jsonl",
+    )
     text = md.read_text(encoding="utf-8")
     assert "c2" not in text and ART_A.id in text and ART_B.id in text
     assert "Bank blast kills two" in text  # the title
@@ -529,6 +534,17 @@ def test_cli_runs_both_modes_on_a_small_file(tmp_path: Path, capsys: pytest.Capt
         report["review"]["items"]
         == report["contradictions"]["unlabelled"] + report["extensions"]["unlabelled"]
     )
+
+
+def test_evaluate_is_callable_from_scripts(tmp_path: Path) -> None:
+    data = tmp_path / "fires.jsonl"
+    data.write_text("".join(json.dumps(a.to_json()) + "\n" for a in (FIRE_1, FIRE_2)), encoding="utf-8")
+    (cand,) = evaluate(data, [], candidates_mode=True).review
+    labels = _write(tmp_path / "labels.jsonl", [json.dumps({**cand["label_line"], "label": True})])
+    evaluation = evaluate(data, labels, candidates_mode=True)
+    assert evaluation.review == [] and evaluation.report["candidates"]["true"] == 1
+    assert evaluation.report["labels"] == 1 and evaluation.report["labels_matching_nothing"] == 0
+    assert "candidate pairs" in render(evaluation.report)
 
 
 def test_cli_help_has_an_example(capsys: pytest.CaptureFixture[str]) -> None:

@@ -125,14 +125,20 @@ def render_review(items: Sequence[Mapping[str, Any]], title: str) -> str:
 
 
 def write_review(path: Path, items: Sequence[Mapping[str, Any]], title: str) -> tuple[Path, Path]:
-    """Write the Markdown review file and its JSONL twin (same name, ``.jsonl``)."""
-    twin = path.with_suffix(".jsonl")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_review(items, title), encoding="utf-8")
+    """Write the Markdown review file and its JSONL twin (same name, ``.jsonl``).
+
+    Given a ``.jsonl`` path, that is the twin and the Markdown file is the ``.md`` beside it.
+    Returns (Markdown path, JSONL path).
+    """
+    md, twin = (
+        (path.with_suffix(".md"), path) if path.suffix == ".jsonl" else (path, path.with_suffix(".jsonl"))
+    )
+    md.parent.mkdir(parents=True, exist_ok=True)
+    md.write_text(render_review(items, title), encoding="utf-8")
     with twin.open("w", encoding="utf-8") as fh:
         for item in items:
             fh.write(json.dumps(item, ensure_ascii=False) + "\n")
-    return path, twin
+    return md, twin
 
 
 __all__ = ["CONTEXT_CHARS", "context", "label_line", "render_review", "write_review"]
