@@ -235,7 +235,8 @@ def test_generic_and_hypothetical(sentence: str, kind: str) -> None:
 def test_figures_deep_in_the_article_need_evidence() -> None:
     text = (
         "Fire destroys warehouse\nA fire destroyed a warehouse in Leeds on Friday, injuring two workers.\n"
-        "The building had been empty for a year.\nPolice said 20 people were injured.\n"
+        "The building had been empty for a year before the owners sold it.\n"
+        "Police said 20 people were injured.\n"
         "The blaze injured three firefighters, the fire service said.\n"
     )
     claims = {c.raw: c.occasion for c in extract_claims(_art("a", text))}

@@ -63,7 +63,7 @@ from worker.core.claims.lexicon import trie_regex
 from worker.core.claims.quantities import Found
 from worker.core.claims.text import Sentence
 from worker.core.model import MAIN, Occasion
-from worker.core.reftime import ReferenceTime
+from worker.core.reftime import MAX_DATELINE_CHARS, ReferenceTime, dateline
 
 #: Body sentences after the headline that count as the lead.
 LEAD_SENTENCES = 2
@@ -223,12 +223,13 @@ class MainOccasion:
         parts = [title]
         body = 0
         lead_end = 0
+        headline = _norm(title)
         for s in sents:
             if body >= LEAD_SENTENCES:
                 break
             parts.append(s.text)
             lead_end = s.end
-            if not s.heading:
+            if _counts_as_body(s, headline):
                 body += 1
         self.parts = parts
         self.lead_end = lead_end  # character offset in the text where the lead ends
@@ -261,6 +262,24 @@ class MainOccasion:
     @property
     def ref_year(self) -> int | None:
         return None if self.ref is None or self.ref.lo.year != self.ref.hi.year else self.ref.lo.year
+
+
+#: Shorter sentences (a byline, "… Ellen DeGeneres.") do not use up the lead.
+MIN_LEAD_SENTENCE_CHARS = 40
+
+
+def _counts_as_body(s: Sentence, headline: str) -> bool:
+    """A sentence of the body proper: not a heading, not the title repeated as the text's first
+    line, not a dateline ("May 2, 2013 1:35 pm."), not a short fragment."""
+    if s.heading or len(s.text) < MIN_LEAD_SENTENCE_CHARS:
+        return False
+    if headline and _norm(s.text) == headline:
+        return False
+    return not (len(s.text) <= MAX_DATELINE_CHARS and dateline(s.text) is not None)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".!?")
 
 
 def _classes(low: str) -> set[str]:

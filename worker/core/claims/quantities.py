@@ -79,7 +79,9 @@ _OTHER_SUBJECTS = (
     r"meeting|summit|visit|sentence|prison\sterm|jail\sterm|jail|prison|stay|strike|siege|standoff|trial|"
     r"hearing|delay|lockdown|curfew|ban|search|flight|blackout|outage|closure|suspension|"
     r"session|journey|trip|tour|shutdown|investigation|probe|rehab|rehabilitation|treatment|detention|"
-    r"operation|offensive|battle|war|occupation|deployment|mission"
+    r"operation|offensive|battle|war|occupation|deployment|mission|ceremony|service|speech|surgery|interview|"
+    r"concert|performance|funeral|vigil|protest|rally|game|match|fight|bout|eruption|fire|blaze|storm|"
+    r"evacuation|rescue|chase|pursuit"
 )
 _SUBJECT_MAP: dict[str, str] = {
     "phone": "call", "phone call": "call", "calls": "call", "conversation": "call", "discussion": "call",
@@ -90,7 +92,8 @@ _SUBJECT_MAP: dict[str, str] = {
     "moratorium": "ceasefire", "cessation": "ceasefire", "armistice": "ceasefire",
     "stop attacks": "ceasefire", "stop strikes": "ceasefire", "summit": "meeting",
     "prison term": "sentence", "jail term": "sentence", "jail": "sentence", "prison": "sentence",
-    "rehabilitation": "rehab", "probe": "investigation",
+    "rehabilitation": "rehab", "probe": "investigation", "blaze": "fire", "bout": "fight",
+    "pursuit": "chase",
 }  # fmt: skip
 _SUBJECT_WORD = re.compile(rf"\b(?:{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS})\b", re.IGNORECASE)
 #: The same words as a prefix tree over the lower-cased sentence: a case-insensitive alternation
@@ -588,7 +591,8 @@ _MAGNITUDE = re.compile(
 )
 _SCORE = re.compile(
     r"\b(?P<a>\d{1,2})\s?[-–]\s?(?P<b>\d{1,2})\s(?:\w+\s)?(?:win|victory|defeat|loss|draw|triumph|thrashing|rout)\b"
-    r"|\b(?:won|beat|defeated|lost\sto|lost|drew|edged|routed)\s(?:[A-Z][\w.]*\s){0,3}(?:by\s)?"
+    r"|\b(?:won|beat|defeated|lost\sto|lost|drew|edged|routed)\s(?:[A-Z][\w.]*\s){0,3}"
+    r"(?:the\s(?:game|match|final|tie|contest|series|bout)\s)?(?:by\s)?"
     r"(?P<c>\d{1,2})\s?[-–]\s?(?P<d>\d{1,2})\b"
 )
 # Money only for amounts an event usually has one of (a fine, a bail, a ransom): contracts, deals
