@@ -816,6 +816,46 @@ def person_figures(sentence: str, low: str | None = None) -> Iterator[Found]:
 _HEDGE_OF = re.compile(rf"(?i:({_HEDGE}))\s")
 
 
+# --------------------------------------------------------------------------- responders
+# How many came to deal with it: "40 firefighters fought the blaze", "eight fire engines
+# were called", "200 police officers were deployed".  Outlets often give different counts.
+_RESPONDER_NOUNS = {
+    "firefighters": "firefighters", "fire fighters": "firefighters", "firemen": "firefighters",
+    "fire engines": "fire_engines", "fire appliances": "fire_engines", "fire trucks": "fire_engines",
+    "fire crews": "fire_crews", "crews": "fire_crews", "police officers": "police", "officers": "police",
+    "troops": "troops", "soldiers": "troops", "rescuers": "rescuers", "rescue workers": "rescuers",
+    "paramedics": "paramedics", "ambulances": "ambulances",
+}  # fmt: skip
+_RESPONDERS = re.compile(
+    rf"(?<![\w.,-])(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|several)\s"
+    r"(?P<noun>(?i:fire\s?fighters|firemen|fire\s(?:engines|appliances|trucks|crews)|crews|police\sofficers|"
+    r"officers|troops|soldiers|rescuers|rescue\sworkers|paramedics|ambulances))\s"
+    r"(?:(?:from|of|with)\s(?:[\w'’-]+\s){1,5}?)?(?:(?:were|had\sbeen|have\sbeen|was)\s)?(?:\w+\s)?"
+    r"(?P<verb>(?i:fought|battled|tackled|attended|"
+    r"responded|called|sent|dispatched|deployed|arrived|rushed|worked|involved|at\sthe\sscene|on\sthe\sscene|"
+    r"brought|needed|used|searched|took\spart|helped))\b",
+    re.IGNORECASE,
+)
+
+
+def responders(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
+    if not contains_any(low, ("fire", "crews", "officers", "troops", "soldiers", "rescue", "paramedic",
+                              "ambulance")):  # fmt: skip
+        return
+    for m in _RESPONDERS.finditer(sentence):
+        val = _count_value(m.group("num"), m.group("hedge"))
+        if val is None:
+            continue
+        noun = _RESPONDER_NOUNS.get(
+            re.sub(r"\s+", " ", m.group("noun").lower()).replace("fire fighters", "firefighters")
+        )
+        if noun is None:
+            continue
+        val["unit"] = noun
+        yield Found("quantity", "response", noun, val, m.start(), m.end(), _h(m.group("hedge")))
+
+
 def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     """All durations and quantities of one sentence, in text order."""
     out: list[Found] = []
@@ -825,5 +865,6 @@ def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     out.extend(ages(sentence, low))
     out.extend(misc(sentence, low))
     out.extend(person_figures(sentence, low))
+    out.extend(responders(sentence, low))
     out.sort(key=lambda f: (f.start, f.end, f.predicate))
     return out
