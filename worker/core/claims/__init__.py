@@ -61,12 +61,18 @@ Rule: disjoint day ranges conflict; a missing year compares month/day only.  Sto
 said Saturday") dates the report; an event noun after "ahead of/before/after/following" is another
 occasion; "Super Tuesday" is a name; bare years are not dated.
 
-Earlier happenings: a quantity (not a person's age), duration, time, date or place about an
-earlier happening mentioned in passing gets the slot ``<subject>@<frame>|<predicate>``, e.g.
-``call@2025-02|date`` or ``event@previous|killed``, so it is never compared with this event's
-figure (see :mod:`.frames` for the markers, their clause scope, ``PAST_EVENT_DAYS`` and the frame
-keys).  Propositions and roles are never moved: a refusal last week and an agreement today answer
-the same question.
+Occasions (see :mod:`.occasion`): every quantity, duration, time, date or place claim
+records which happening it is about in ``Claim.occasion`` — ``main`` only with evidence (the
+headline or lead, or a definite reference to the main happening in its clause), else an
+earlier or background happening, another incident, a part, a hypothetical or generic figure,
+or ``uncertain``.  The occasion is part of the slot (``event@1998|killed``,
+``call@2025-02|date``), and an ``uncertain`` claim is never compared.  Earlier-frame markers
+and their keys come from :mod:`.frames`.  Propositions and roles are always ``main``: a refusal
+last week and an agreement today answer the same question.  Ages are anchored to the
+article's reference time (``asof``) or to a death (``at_death``) and compared only at the same
+time.  Person figures (``fall_distance``, ``times_shot``, ``sentence``) are keyed by the person.
+Damage and haul amounts (``damage|amount``, ``haul|amount``) and responders
+(``response|firefighters``) are quantities of the happening.
 
 ``place`` — ``{"name", "key", "ancestors", "members"}`` (see :mod:`.places`); slot
 ``talks|location``, ``meeting|location``, ``earthquake|location``.  Rule: conflict iff neither
