@@ -392,3 +392,16 @@ def test_two_climbers_falls_are_two_slots() -> None:
     assert falls == {"person:lane", "person:reid"}
     (ctr,) = _run(a, b)  # 600 m ± 10% against 700 m: Lane's fall, one disagreement
     assert ctr["slot"] == "person:lane|fall_distance"
+
+
+def test_main_figures_of_reports_months_apart_are_not_compared() -> None:
+    # a later, lower toll is no revision; weeks apart, it is another happening
+    spring = _dated(
+        "a", "March 3, 2024", "Fire kills nine\nA fire killed nine people in an apartment block.\n"
+    )
+    autumn = _dated(
+        "b", "October 9, 2024", "Fire kills two\nA fire killed two people in an apartment block.\n"
+    )
+    assert "contradiction" not in _types(spring, autumn)
+    week = _dated("c", "March 10, 2024", "Fire kills two\nA fire killed two people in an apartment block.\n")
+    assert "contradiction" in _types(spring, week)

@@ -609,6 +609,10 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     conflicts = [r for r, rel in relations if rel == "conflict"]
     if claim.kind == "role" and conflicts:
         conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
+    if conflicts and claim.occasion.kind == "main" and claim.predicate != "age":
+        # The main occasion is a happening at a time: two reports dated weeks apart speak of
+        # two happenings (or of one long story whose figures moved on), not of one.
+        conflicts = [r for r in conflicts if not _far_apart(work, r, rec)]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
     # earlier, whichever arrived first (a late-arriving older report is already outdated).
@@ -757,6 +761,19 @@ def reference_of(articles: Mapping[str, Any], article_id: str) -> ReferenceTime 
         if days is not None:
             ref = ReferenceTime(days[0], days[1], "published_at", _instant(str(meta["pub"])))
     return ref
+
+
+#: Reports whose reference times are further apart than this describe different main
+#: occasions (ages carry their own time, see ``claims.relate``).
+MAIN_OCCASION_DAYS = 30
+
+
+def _far_apart(work: _Work, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    ra = reference_of(work.articles, a["article_id"])
+    rb = reference_of(work.articles, b["article_id"])
+    if ra is None or rb is None:
+        return False
+    return (max(ra.lo, rb.lo) - min(ra.hi, rb.hi)).days > MAIN_OCCASION_DAYS
 
 
 def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
