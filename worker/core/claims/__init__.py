@@ -202,7 +202,7 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
     days = ref.days if ref is not None else None
     pub = days[1] if days else published_date(article.published_at)
     sents = sentences(text)
-    main = main_occasion(article.title, sents, ref)
+    main = main_occasion(article.title, sents, ref, text)
     # pass 1: everything but propositions; roles also tell which country a person speaks for
     per_sentence: list[list[Found]] = []
     lows: list[str] = []
@@ -263,6 +263,10 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                     if main.person is None:
                         continue  # "she was 102" with no one person up front: whose age?
                     f = dataclasses.replace(f, subject=main.person, value={**f.value, "given": main.given})
+                if f.subject.startswith("person:") and "given" in f.value and not f.value["given"]:
+                    given = main.given_of(f.subject)
+                    if given:  # "Gray's autopsy showed …" in an article naming only Kimani Gray
+                        f = dataclasses.replace(f, value={**f.value, "given": given})
                 occasion = occasion_of(f, sent, lows[i], main, anchor)
                 if f.predicate == "age":
                     f = dataclasses.replace(f, value={**f.value, **age_fields(occasion, main)})

@@ -219,7 +219,10 @@ class MainOccasion:
     text and no pronoun ages, and these scans are the occasion model's main cost.
     """
 
-    def __init__(self, title: str, sents: Sequence[Sentence], ref: ReferenceTime | None) -> None:
+    def __init__(
+        self, title: str, sents: Sequence[Sentence], ref: ReferenceTime | None, text: str = ""
+    ) -> None:
+        self.text = text
         parts = [title]
         body = 0
         lead_end = 0
@@ -258,6 +261,28 @@ class MainOccasion:
     def given(self) -> str | None:
         """That person's first name, when written."""
         return self._person[1]
+
+    @functools.cached_property
+    def _given_names(self) -> dict[str, set[str]]:
+        """Every first name the article writes with each surname (``person:<surname>``)."""
+        from worker.core.claims.roles import given_name, person_key
+
+        out: dict[str, set[str]] = {}
+        for m in _PERSON_NAME.finditer(self.text):
+            tokens = m.group().split()
+            while tokens and fold(tokens[0]).rstrip(".") in _NOT_PERSON_WORDS:
+                tokens = tokens[1:]
+            if len(tokens) < 2:
+                continue
+            key, given = person_key(" ".join(tokens)), given_name(" ".join(tokens))
+            if key and given:
+                out.setdefault(key, set()).add(given)
+        return out
+
+    def given_of(self, person: str) -> str | None:
+        """The first name of ``person`` when the article writes exactly one with that surname."""
+        names = self._given_names.get(person) or set()
+        return next(iter(names)) if len(names) == 1 else None
 
     @property
     def ref_year(self) -> int | None:
@@ -302,9 +327,11 @@ def _places(text: str) -> set[str]:
     return out
 
 
-def main_occasion(title: str, sents: Sequence[Sentence], ref: ReferenceTime | None) -> MainOccasion:
+def main_occasion(
+    title: str, sents: Sequence[Sentence], ref: ReferenceTime | None, text: str = ""
+) -> MainOccasion:
     """Headline + lead: the title, heading lines before the body, the first body sentences."""
-    return MainOccasion(title, sents, ref)
+    return MainOccasion(title, sents, ref, text)
 
 
 _PERSON_NAME = re.compile(r"\b[A-Z][a-z][\w’'-]{0,20}(?:\s(?:[A-Z]\.\s)?[A-Z][a-z][\w’'-]{0,20}){1,2}\b")
@@ -427,6 +454,10 @@ def occasion_of(
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):
         return Occasion("part", cue=(m.group() if m else low[f.end : f.end + 12].strip()))
+    if f.subject.startswith("person:"):
+        # how far one named person fell, how often they were shot, their sentence: the
+        # person anchors it, wherever it is written (ages have their own rule above)
+        return Occasion("main", cue="person")
     in_lead = sent.start + f.start < main.lead_end
     if not in_lead:
         m = _PLACE_PART.search(clause)

@@ -640,7 +640,16 @@ def _loss_noun(sentence: str, low: str, m: re.Match[str]) -> str | None:
     return None
 
 
-_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+#: A bare "$" is some dollar (US, Canadian, Australian …, or a conversion at some day's
+#: rate): unit "$", compared loosely (see ``relate``); "US$" is the US dollar.
+_CURRENCY = {"$": "$", "€": "EUR", "£": "GBP", "¥": "JPY"}
+#: An amount in brackets right after another amount is its conversion, not a figure of its
+#: own: "€2 million ($2.6 million)", "2 million euros (£1.7 million)".
+_CONVERSION_BEFORE = re.compile(
+    r"(?:[$€£¥]\s?\d[\d.,]*(?:\s?(?:million|billion|m|bn))?|\d[\d.,]*\s?(?:million\s|billion\s)?"
+    r"(?:euros?|pounds|dollars|yen|francs|rupees|yuan))\s?\($",
+    re.IGNORECASE,
+)
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _PERCENT = re.compile(
     rf"\b(?P<noun>turnout|unemployment|inflation|growth|gdp|approval\srating|approval|interest\srate|"
@@ -698,7 +707,12 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             hedge = hedge_m.group(1) if hedge_m else None
             if hedge is None and "estimat" in low[max(0, m.start() - 40) : m.start()]:
                 hedge = "about"  # "an estimated $1 million", "damage estimated at $1 million"
-            val = interval(amount, hedge, _CURRENCY[m.group("cur")])
+            if _CONVERSION_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
+                continue  # a conversion of the figure before it
+            unit = _CURRENCY[m.group("cur")]
+            if unit == "$" and sentence[max(0, m.start() - 2) : m.start()].upper() == "US":
+                unit = "USD"
+            val = interval(amount, hedge, unit)
             subj = re.sub(r"\s+", " ", noun.strip().lower())
             yield Found("quantity", subj, "amount", val, m.start(), m.end(), _h(hedge))
     if "%" in sentence or "percent" in low or "per cent" in low:
