@@ -121,6 +121,8 @@ HEDGE_PENALTY = 0.25
 SOCIAL_PENALTY = 0.35
 SPEAKER_PENALTY = 0.05
 SELF_PENALTY = 0.2
+#: A figure shown to be the main happening's only by a reference deep in the article.
+DEEP_PENALTY = 0.1
 MAX_CLAIMS_PER_SLOT = 64
 
 
@@ -834,6 +836,12 @@ def _weight(rec: Mapping[str, Any]) -> float:
         w -= SOCIAL_PENALTY
     elif kind == "speaker":
         w -= SPEAKER_PENALTY
+    occasion = c.get("occasion") or _MAIN
+    cue = str(occasion.get("cue") or "")
+    if occasion.get("kind") == "main" and cue and cue != "person" and not cue.startswith("age"):
+        # main by a reference deep in the article ("the blaze injured three …"), not by the
+        # headline or lead: weaker evidence that it is this happening's figure
+        w -= DEEP_PENALTY
     return max(w, 0.1)
 
 
