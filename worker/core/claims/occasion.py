@@ -58,6 +58,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from worker.core.claims.frames import clause_span
 from worker.core.claims.gazetteer import CITY_COUNTRY, COUNTRY_BY_NAME, fold
 from worker.core.claims.lexicon import trie_regex
 from worker.core.claims.quantities import Found
@@ -383,15 +384,9 @@ def _main_person(text: str) -> tuple[str | None, str | None]:
 
 
 def _clause(low: str, start: int, end: int) -> tuple[int, int]:
-    """The clause holding [start, end): from the last break before ``start`` to the first after ``end``."""
-    lo, hi = 0, len(low)
-    for b in _CLAUSE_BREAK.finditer(low):
-        if b.end() <= start:
-            lo = b.end()
-        elif b.start() >= end:
-            hi = b.start()
-            break
-    return lo, hi
+    """The clause holding [start, end), cut at this module's breaks (commas only before a
+    conjunction: "Robert Buckley, 32, fell" is one clause)."""
+    return clause_span(low, start, end, _CLAUSE_BREAK)
 
 
 def _outside(m: re.Match[str], start: int, end: int, base: int) -> bool:
