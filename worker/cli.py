@@ -55,18 +55,26 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from worker.broker import start_broker, stop_process
+    """Run Tansu until SIGINT or SIGTERM; either stops the broker before this returns.
 
-    proc = start_broker(args.port, host=args.host)
-    print(
-        f"embedded broker (Tansu) listening on kafka://{args.host}:{args.port}; Ctrl-C stops it",
-        file=sys.stderr,
-    )
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        stop_process(proc)
-        return 0
+    The broker is in its own process group and dies with this process even when this
+    one is SIGKILLed (``worker.broker.spawn``), so it never outlives the command.
+    """
+    from worker.broker import Terminated, start_broker, stop_process, terminate_on_sigterm
+
+    with terminate_on_sigterm():
+        proc = start_broker(args.port, host=args.host)
+        print(
+            f"embedded broker (Tansu) listening on kafka://{args.host}:{args.port}; "
+            "Ctrl-C or SIGTERM stops it",
+            file=sys.stderr,
+        )
+        try:
+            return proc.wait()
+        except (KeyboardInterrupt, Terminated):
+            return 0
+        finally:
+            stop_process(proc)
 
 
 # --------------------------------------------------------------------------- worker
@@ -331,9 +339,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from worker.broker import Terminated, terminate_on_sigterm
     from worker.demo import run_demo
 
-    return run_demo(Path(args.seeds), keep_running=args.keep_running)
+    # SIGTERM unwinds like Ctrl-C: run_demo's ``finally`` stops the worker and the broker.
+    with terminate_on_sigterm():
+        try:
+            return run_demo(Path(args.seeds), keep_running=args.keep_running)
+        except (KeyboardInterrupt, Terminated):
+            return 130
 
 
 # --------------------------------------------------------------------------- evaluations
