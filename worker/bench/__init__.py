@@ -6,7 +6,10 @@ Sections (each can be skipped; every figure is min/median over repetitions):
 2. baseline: spaCy ``en_core_web_sm`` NER alone, and crosscheck's speed ratio to it;
 3. the Kafka path: one worker process on the embedded broker (sustained rate, latency);
 4. framework overhead: worker vs core, and a raw aiokafka passthrough for context;
-5. growth: per-article time and RSS with 1k/10k/100k articles through the state.
+5. growth: per-article time and RSS with 1k/10k/100k articles through the state;
+6. real articles (the development set): the core and one worker process, their
+   ratio, latency at 50 articles/s and of a burst's last article (skipped with a
+   message when ``../shared/data`` is absent).
 
 The table goes to stdout, progress bars to stderr.  ``BENCHMARKS.md`` is written by a
 full run (or wherever ``--out`` says); ``--smoke`` runs tiny sizes once and writes
@@ -49,10 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="state sizes to measure at, e.g. 1000,10000,30000 (default: max/100, max/10, max)",
     )
     p.add_argument("--profile", action="store_true", help="profile the replay core (pyinstrument)")
+    p.add_argument(
+        "--profile-worker",
+        action="store_true",
+        help="profile the worker process with py-spy while it drains the real articles (section 6)",
+    )
+    p.add_argument("--real-articles", type=int, default=None, help="articles in section 6 (default 1000)")
     p.add_argument("--profile-articles", type=int, default=2000, help="articles to profile (default 2000)")
     p.add_argument(
         "--sections",
-        default="1,2,3,4,5",
+        default="1,2,3,4,5,6",
         help="sections to run, e.g. 3,4 (others keep their figures from the existing --out file)",
     )
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
@@ -87,6 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from worker.bench.baseline import SECTION as SECTION_SPACY
     from worker.bench.kafka import SECTION_KAFKA, SECTION_OVERHEAD
+    from worker.bench.real import SECTION_REAL
 
     names = {
         "1": core.SECTION_CORE,
@@ -94,10 +104,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "3": SECTION_KAFKA,
         "4": SECTION_OVERHEAD,
         "5": core.SECTION_GROWTH,
+        "6": SECTION_REAL,
     }
     chosen = {part.strip() for part in args.sections.split(",") if part.strip()}
     if not chosen <= set(names):
-        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-5, got {args.sections!r}")
+        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-6, got {args.sections!r}")
     # The ratios in 2 and 4 need the core rate, so section 1 runs whenever they do.
     run_core = bool(chosen & {"1", "2", "4"})
 
@@ -137,6 +148,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         except ImportError as exc:
             report.skip(core.SECTION_GROWTH, f"the core pipeline does not import: {exc}")
+
+    if args.skip_kafka or "6" not in chosen:
+        report.skip(SECTION_REAL, "--skip-kafka" if args.skip_kafka else "not selected")
+    else:
+        from worker.bench.real import RealParams, real_articles
+
+        real = RealParams(repeat=repeat, seed=args.seed, profile_worker=args.profile_worker)
+        if args.real_articles is not None:
+            real.articles = args.real_articles
+        if smoke:
+            real.articles, real.bursts, real.burst_gap_s = 60, 2, 0.5
+        real_articles(report, real)
 
     if args.profile:
         from worker.bench.profile import profile_core

@@ -24,6 +24,9 @@ NOTES_END = "<!-- notes:end -->"
 #: The generated profile; kept from the previous file when this run did not profile.
 PROFILE_START = "<!-- profile:start -->"
 PROFILE_END = "<!-- profile:end -->"
+#: The worker's py-spy profile (--profile-worker); kept like the core profile.
+WPROFILE_START = "<!-- worker-profile:start -->"
+WPROFILE_END = "<!-- worker-profile:end -->"
 #: The figures as JSON (one comment line), so a partial re-run can keep the others.
 DATA_PREFIX = "<!-- bench-data "
 
@@ -75,6 +78,7 @@ class Report:
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why
     sections: list[str] = field(default_factory=list)  # in the order they ran
     profile: str = ""  # markdown, when --profile ran
+    worker_profile: str = ""  # markdown, when --profile-worker ran
     params: dict[str, object] = field(default_factory=dict)
     load_start: str = field(default_factory=_loadavg)
 
@@ -183,7 +187,7 @@ def render_text(report: Report) -> str:
     return "\n".join(out)
 
 
-def render_markdown(report: Report, notes: str, old_profile: str = "") -> str:
+def render_markdown(report: Report, notes: str, old_profile: str = "", old_worker_profile: str = "") -> str:
     m = machine()
     lines = [
         "# Benchmarks",
@@ -224,6 +228,9 @@ def render_markdown(report: Report, notes: str, old_profile: str = "") -> str:
     profile = report.profile or old_profile
     if profile:
         lines += ["## Profile", "", PROFILE_START, profile.strip("\n"), PROFILE_END, ""]
+    worker_profile = report.worker_profile or old_worker_profile
+    if worker_profile:
+        lines += ["## Worker profile", "", WPROFILE_START, worker_profile.strip("\n"), WPROFILE_END, ""]
     lines += [NOTES_START, notes.strip("\n"), NOTES_END, ""]
     lines += [DATA_PREFIX + orjson.dumps(report.data()).decode().replace("--", "- -") + " -->", ""]
     return "\n".join(lines)
@@ -257,4 +264,5 @@ def previous_data(path: Path) -> dict[str, Any]:
 def write_markdown(report: Report, path: Path) -> None:
     notes = existing_block(path, NOTES_START, NOTES_END)
     old_profile = existing_block(path, PROFILE_START, PROFILE_END)
-    path.write_text(render_markdown(report, notes, old_profile), encoding="utf-8")
+    old_worker_profile = existing_block(path, WPROFILE_START, WPROFILE_END)
+    path.write_text(render_markdown(report, notes, old_profile, old_worker_profile), encoding="utf-8")
