@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import shutil
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -129,6 +131,48 @@ class Runtime:
         while producer.buffer.size:
             await producer.buffer.flush()
         await producer.flush()
+
+
+CLEAN_STOP_MARKER = "crosscheck.clean-stop"
+
+
+class LocalState:
+    """Keeps a persistent store (``rocksdb://``) no newer than its changelogs.
+
+    faust's RocksDB store writes a table change to the local database at once, and
+    records the changelog offset it holds only when the broker acknowledges the
+    changelog record. A SIGKILL in between leaves the local database with writes the
+    changelog never got; recovery replays the changelog from the recorded offset and
+    keeps them. The batch is then redelivered, finds its articles applied locally, and
+    writes nothing: the changelog, which standby replicas and the next owner of the
+    partition read, lacks that state for good.
+
+    So a worker that did not stop cleanly does not trust its local tables: ``start()``
+    deletes them when the marker of a clean stop is missing, and faust restores them
+    from the changelogs (as ``memory://`` does every time). A clean stop (SIGTERM,
+    SIGINT: faust waits for every batch to be acknowledged, so each change's changelog
+    record is acknowledged) writes the marker with ``clean_stop()``, and the next start
+    reuses the local tables and reads only the changelog records after them.
+    """
+
+    def __init__(self, settings: Settings, tabledir: Path) -> None:
+        self.persistent = not settings.store.startswith("memory:")
+        self.tabledir = tabledir
+        self.marker = settings.data_path / CLEAN_STOP_MARKER
+
+    def start(self) -> bool:
+        """Before the tables open: drop local tables a crash may have left ahead. True if it did."""
+        dropped = False
+        if self.persistent and self.tabledir.exists() and not self.marker.exists():
+            shutil.rmtree(self.tabledir)
+            dropped = True
+        self.marker.unlink(missing_ok=True)  # from now on, a crash leaves no marker
+        return dropped
+
+    def clean_stop(self) -> None:
+        if self.persistent:
+            self.marker.parent.mkdir(parents=True, exist_ok=True)
+            self.marker.write_text("the worker stopped cleanly; its local tables match the changelogs\n")
 
 
 def utc_now() -> str:

@@ -83,7 +83,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
-    from worker.app import create_app
+    from worker.app import LocalState, create_app
     from worker.topics import ensure_topics
 
     settings = _settings()
@@ -104,7 +104,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
         settings.web_host,
         settings.web_port,
     )
-    worker.execute_from_commandline()
+    local = LocalState(settings, Path(app.conf.tabledir))
+    if local.start():
+        log.warning(
+            "the last run did not stop cleanly: local tables in %s dropped, restoring them "
+            "from the changelogs",
+            app.conf.tabledir,
+        )
+    try:
+        worker.execute_from_commandline()
+    except SystemExit as exc:
+        if exc.code in (0, None) and worker.crash_reason is None:
+            local.clean_stop()
+        raise
     return 0
 
 
