@@ -9,7 +9,10 @@ Sections (each can be skipped; every figure is min/median over repetitions):
 5. growth: per-article time and RSS with 1k/10k/100k articles through the state;
 6. real articles (the development set): the core and one worker process, their
    ratio, latency at 50 articles/s and of a burst's last article (skipped with a
-   message when ``../shared/data`` is absent).
+   message when ``../shared/data`` is absent);
+7. the table stores on the worker: RSS per article in state (10k → 20k → 50k) and
+   restart time with 20k in state, ``memory://`` and ``rocksdb://`` (not in the
+   default run: ``--sections 7``, about 30 minutes).
 
 The table goes to stdout, progress bars to stderr.  ``BENCHMARKS.md`` is written by a
 full run (or wherever ``--out`` says); ``--smoke`` runs tiny sizes once and writes
@@ -97,6 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from worker.bench.baseline import SECTION as SECTION_SPACY
     from worker.bench.kafka import SECTION_KAFKA, SECTION_OVERHEAD
     from worker.bench.real import SECTION_REAL
+    from worker.bench.store import SECTION_STORE
 
     names = {
         "1": core.SECTION_CORE,
@@ -105,10 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "4": SECTION_OVERHEAD,
         "5": core.SECTION_GROWTH,
         "6": SECTION_REAL,
+        "7": SECTION_STORE,
     }
     chosen = {part.strip() for part in args.sections.split(",") if part.strip()}
     if not chosen <= set(names):
-        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-6, got {args.sections!r}")
+        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-7, got {args.sections!r}")
     # The ratios in 2 and 4 need the core rate, so section 1 runs whenever they do.
     run_core = bool(chosen & {"1", "2", "4"})
 
@@ -160,6 +165,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         if smoke:
             real.articles, real.bursts, real.burst_gap_s = 60, 2, 0.5
         real_articles(report, real)
+
+    if "7" in chosen and not args.skip_kafka:
+        from worker.bench.store import StoreParams, state_store
+
+        store_params = StoreParams()
+        if smoke:
+            store_params.checkpoints, store_params.chunk, store_params.ready_timeout = (
+                (100, 200, 300),
+                100,
+                120,
+            )
+        state_store(report, store_params)
+    else:
+        report.skip(SECTION_STORE, "--skip-kafka" if args.skip_kafka else "not selected (--sections 7)")
 
     if args.profile:
         from worker.bench.profile import profile_core
