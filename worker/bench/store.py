@@ -107,7 +107,7 @@ async def _measure(settings: Settings, worker: WorkerProc, p: StoreParams) -> St
     rss: dict[str, float] = {}
     restarts: dict[str, tuple[float, float]] = {}
     try:
-        fill = {
+        fill: dict[str, Any] = {
             "settings": settings,
             "worker": worker,
             "watcher": watcher,
