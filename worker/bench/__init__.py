@@ -12,7 +12,9 @@ Sections (each can be skipped; every figure is min/median over repetitions):
    message when ``../shared/data`` is absent);
 7. the table stores on the worker: RSS per article in state (10k → 20k → 50k) and
    restart time with 20k in state, ``memory://`` and ``rocksdb://`` (not in the
-   default run: ``--sections 7``, about 30 minutes).
+   default run: ``--sections 7``, about 30 minutes);
+8. with ``--baseline REF`` (a git ref): the core's throughput at ``REF`` and now, on
+   section 1's and section 6's articles, interleaved in this run, and their ratio.
 
 The table goes to stdout, progress bars to stderr.  ``BENCHMARKS.md`` is written by a
 full run (or wherever ``--out`` says); ``--smoke`` runs tiny sizes once and writes
@@ -68,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="sections to run, e.g. 3,4 (others keep their figures from the existing --out file)",
     )
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument(
+        "--baseline",
+        metavar="REF",
+        default=None,
+        help="also measure the core of git ref REF (e.g. 8ade686) in this run, interleaved (section 8)",
+    )
     return p
 
 
@@ -97,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(f"crosscheck bench: {'smoke, ' if smoke else ''}{n_core} articles x {repeat}", file=sys.stderr)
 
+    from worker.bench.against import SECTION_BASE
     from worker.bench.baseline import SECTION as SECTION_SPACY
     from worker.bench.kafka import SECTION_KAFKA, SECTION_OVERHEAD
     from worker.bench.real import SECTION_REAL
@@ -110,10 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "5": core.SECTION_GROWTH,
         "6": SECTION_REAL,
         "7": SECTION_STORE,
+        "8": SECTION_BASE,
     }
     chosen = {part.strip() for part in args.sections.split(",") if part.strip()}
     if not chosen <= set(names):
-        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-7, got {args.sections!r}")
+        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-8, got {args.sections!r}")
     # The ratios in 2 and 4 need the core rate, so section 1 runs whenever they do.
     run_core = bool(chosen & {"1", "2", "4"})
 
@@ -180,13 +190,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         report.skip(SECTION_STORE, "--skip-kafka" if args.skip_kafka else "not selected (--sections 7)")
 
+    if args.baseline:
+        from worker.bench.against import against_base
+
+        n_real = 60 if smoke else (args.real_articles or 1000)
+        against_base(report, args.baseline, repeat=repeat, n_synth=n_core, n_real=n_real, seed=args.seed)
+    else:
+        report.skip(SECTION_BASE, "no --baseline REF")
+
     if args.profile:
         from worker.bench.profile import profile_core
 
         report.profile = profile_core(args.profile_articles if not smoke else 30, args.seed + 11)
 
-    if out is not None and chosen != set(names):
-        ran = {names[k] for k in chosen} | ({core.SECTION_CORE} if run_core else set())
+    ran = {names[k] for k in chosen} | ({core.SECTION_CORE} if run_core else set())
+    ran |= {SECTION_BASE} if args.baseline else set()
+    if out is not None and ran != set(names.values()):
+        # Sections not run keep their figures from the existing report (marked "from <date>").
         report.carry_over(previous_data(out), ran)
 
     print(render_text(report))
