@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="profile the worker process with py-spy while it drains the real articles (section 6)",
     )
     p.add_argument("--real-articles", type=int, default=None, help="articles in section 6 (default 1000)")
+    p.add_argument(
+        "--store",
+        default="memory://",
+        help="table store of the worker in section 6 (default memory://; rocksdb:// for the production one)",
+    )
     p.add_argument("--profile-articles", type=int, default=2000, help="articles to profile (default 2000)")
     p.add_argument(
         "--sections",
@@ -169,7 +174,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         from worker.bench.real import RealParams, real_articles
 
-        real = RealParams(repeat=repeat, seed=args.seed, profile_worker=args.profile_worker)
+        real = RealParams(
+            repeat=repeat,
+            seed=args.seed,
+            profile_worker=args.profile_worker,
+            worker_env={"CROSSCHECK_STORE": args.store},
+        )
         if args.real_articles is not None:
             real.articles = args.real_articles
         if smoke:

@@ -248,6 +248,7 @@ def real_articles(report: Report, p: RealParams) -> float | None:
             print(f"bench: real-article section failed: {exc}", file=sys.stderr)
             return None
     n = len(stream)
+    store = (p.worker_env or {}).get("CROSSCHECK_STORE", "memory://")
     note = f"{n:,} articles ({copies} copies among them per replay), 1 input / 4 event partitions"
     report.add(Figure(SECTION_REAL, "core, Pipeline.process per CPU-second", "articles/s", cores, note=note))
     report.add(
@@ -256,7 +257,7 @@ def real_articles(report: Report, p: RealParams) -> float | None:
             "Kafka path, one worker, sustained",
             "articles/s",
             kafkas,
-            note="backlog of the same articles, fresh worker and state per repetition",
+            note=f"backlog of the same articles, fresh worker and state per repetition, {store}",
         )
     )
     report.add(
