@@ -115,7 +115,7 @@ class Terminated(BaseException):
 
 @contextlib.contextmanager
 def terminate_on_sigterm() -> Iterator[None]:
-    """Turn SIGTERM into ``Terminated`` for the block (main thread only).
+    """Turn SIGTERM into ``Terminated``, SIGINT into KeyboardInterrupt, for the block (main thread only).
 
     Docker, systemd and process managers stop a program with SIGTERM to its process
     alone; Python's default then ends it at once, without running ``finally``, and its
@@ -127,10 +127,14 @@ def terminate_on_sigterm() -> Iterator[None]:
         raise Terminated()
 
     previous = signal.signal(signal.SIGTERM, handler)
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python then
+    # leaves it ignored, so a process manager's SIGINT would not stop the command.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def start_broker(port: int, host: str = "127.0.0.1", log: Path | None = None) -> subprocess.Popen[bytes]:
