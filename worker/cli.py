@@ -55,18 +55,26 @@ def _new_loop() -> asyncio.AbstractEventLoop:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from worker.broker import start_broker, stop_process
+    """Run Tansu until SIGINT or SIGTERM; either stops the broker before this returns.
 
-    proc = start_broker(args.port, host=args.host)
-    print(
-        f"embedded broker (Tansu) listening on kafka://{args.host}:{args.port}; Ctrl-C stops it",
-        file=sys.stderr,
-    )
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        stop_process(proc)
-        return 0
+    The broker is in its own process group and dies with this process even when this
+    one is SIGKILLed (``worker.broker.spawn``), so it never outlives the command.
+    """
+    from worker.broker import Terminated, start_broker, stop_process, terminate_on_sigterm
+
+    with terminate_on_sigterm():
+        proc = start_broker(args.port, host=args.host)
+        print(
+            f"embedded broker (Tansu) listening on kafka://{args.host}:{args.port}; "
+            "Ctrl-C or SIGTERM stops it",
+            file=sys.stderr,
+        )
+        try:
+            return proc.wait()
+        except (KeyboardInterrupt, Terminated):
+            return 0
+        finally:
+            stop_process(proc)
 
 
 # --------------------------------------------------------------------------- worker
@@ -75,7 +83,7 @@ def cmd_broker(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     import faust
 
-    from worker.app import create_app
+    from worker.app import LocalState, create_app
     from worker.topics import ensure_topics
 
     settings = _settings()
@@ -96,7 +104,19 @@ def cmd_worker(args: argparse.Namespace) -> int:
         settings.web_host,
         settings.web_port,
     )
-    worker.execute_from_commandline()
+    local = LocalState(settings, Path(app.conf.tabledir))
+    if local.start():
+        log.warning(
+            "the last run did not stop cleanly: local tables in %s dropped, restoring them "
+            "from the changelogs",
+            app.conf.tabledir,
+        )
+    try:
+        worker.execute_from_commandline()
+    except SystemExit as exc:
+        if exc.code in (0, None) and worker.crash_reason is None:
+            local.clean_stop()
+        raise
     return 0
 
 
@@ -333,9 +353,15 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from worker.broker import Terminated, terminate_on_sigterm
     from worker.demo import run_demo
 
-    return run_demo(Path(args.seeds), keep_running=args.keep_running)
+    # SIGTERM unwinds like Ctrl-C: run_demo's ``finally`` stops the worker and the broker.
+    with terminate_on_sigterm():
+        try:
+            return run_demo(Path(args.seeds), keep_running=args.keep_running)
+        except (KeyboardInterrupt, Terminated):
+            return 130
 
 
 # --------------------------------------------------------------------------- evaluations

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from worker.broker import BrokerError, embedded_broker, free_port, stop_process, wait_http_ok
+from worker.broker import BrokerError, embedded_broker, free_port, spawn, stop_process, wait_http_ok
 from worker.settings import Settings
 
 READY_TIMEOUT_S = 90.0
@@ -106,11 +107,16 @@ def run_demo(seeds: Path, keep_running: bool = False) -> int:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         loop.run_until_complete(ensure_topics(settings))
-        print("[2/5] topics created; starting the worker", file=sys.stderr)
+        print(f"[2/5] topics created; starting the worker (http://127.0.0.1:{web_port})", file=sys.stderr)
         env = {**os.environ, **settings.env(), "CROSSCHECK_LOG_LEVEL": "warning"}
         with open(worker_log, "wb") as log:
-            worker = subprocess.Popen(
-                [sys.executable, "-m", "worker", "worker"], env=env, stdout=log, stderr=subprocess.STDOUT
+            # its own process group, and SIGTERM (a clean stop) if the demo dies first
+            worker = spawn(
+                [sys.executable, "-m", "worker", "worker"],
+                death_signal=signal.SIGTERM,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_ready(f"http://127.0.0.1:{web_port}/readyz", worker)
         print(f"[3/5] worker ready; publishing {n_articles} articles from {seeds}/", file=sys.stderr)
@@ -147,7 +153,7 @@ def run_demo(seeds: Path, keep_running: bool = False) -> int:
                 ) and not line.endswith(" 0.0"):
                     print("   " + line)
         if keep_running:
-            print("\nthe stack stays up; Ctrl-C stops it", file=sys.stderr)
+            print("\nthe stack stays up; Ctrl-C or SIGTERM stops it", file=sys.stderr)
             with contextlib.suppress(KeyboardInterrupt):
                 worker.wait()
         status = 0 if contradictions else 1

@@ -52,6 +52,12 @@ class Settings:
     # topic hop then costs up to that long (measured: 1500 -> ~620 ms per hop, 100 ->
     # ~22 ms). Real Kafka answers early either way, so a short wait only costs idle polls.
     fetch_max_wait_ms: int = 50
+    # Batches (worker/agents/common.py: batches): each agent takes the messages already
+    # there, up to BATCH_MAX, and sends, awaits acks, writes state and drains once per
+    # batch. BATCH_MS > 0 also waits up to that long for a batch to fill; 0 (default)
+    # never waits for a message that is not there yet.
+    batch_max: int = 32
+    batch_ms: float = 0.0
     # Broker security (see docs/operations.md): PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL.
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
@@ -124,6 +130,8 @@ class Settings:
     def check(self) -> None:
         if self.input_partitions < 1 or self.event_partitions < 1:
             raise SettingsError("partition counts must be >= 1")
+        if self.batch_max < 1 or self.batch_ms < 0:
+            raise SettingsError("CROSSCHECK_BATCH_MAX must be >= 1 and CROSSCHECK_BATCH_MS >= 0")
         if self.max_article_bytes < 1024:
             raise SettingsError("CROSSCHECK_MAX_ARTICLE_BYTES must be at least 1024")
         if self.log_format not in {"text", "json"}:

@@ -6,11 +6,16 @@ deterministic ids).  At-least-once delivery allows an id to be delivered twice; 
 never allows an id to be missing, an id replay does not know, or one id with two
 different contents (compared without ``emitted_at``).
 
-* ``test_kill_9_three_times``: 1,000 generated articles, SIGKILL at ~15/45/75 %.
+* ``test_kill_9_three_times``: 1,000 generated articles, every one in an event
+  several outlets report with differing figures (contradiction records are >= 5 % of
+  replay's output, asserted at run time), SIGKILL at ~15/45/75 %.
 * ``test_rebalance_second_worker_then_graceful_stop``: a second worker joins
   mid-stream, the first leaves with SIGTERM.
 * ``test_contradiction_across_a_crash``: one side of a contradiction before a
   SIGKILL, the other after the restart.
+
+Each runs with both table stores, ``memory://`` and ``rocksdb://`` (local tables in the
+worker's data dir, kept across its restarts).
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ pytestmark = pytest.mark.integration
 
 N_ARTICLES = 1000
 KILL_AT = (0.15, 0.45, 0.75)
+#: Every generated article in a multi-outlet event: ~7 % of replay's records are
+#: contradictions, so the kill test exercises open-contradiction state.
+SHARED_FRACTION = 1.0
+MIN_CONTRADICTION_SHARE = 0.05
+STORES = pytest.mark.parametrize("store", ["memory://", "rocksdb://"], ids=["memory", "rocksdb"])
 
 
 # --------------------------------------------------------------------------- helpers
@@ -358,22 +368,29 @@ def topic_names(settings: Settings) -> dict[str, str]:
 
 
 @pytest.mark.timeout(420)
+@STORES
 def test_kill_9_three_times(
+    *,
+    store: str,
     make_settings: Callable[..., Settings],
     start_snapshot_worker: Callable[..., WorkerProcess],
     code: Path,
     tmp_path: Path,
     record_property: Callable[[str, object], None],
 ) -> None:
-    records = generate(N_ARTICLES, seed=9)
+    records = generate(N_ARTICLES, seed=9, shared_fraction=SHARED_FRACTION)
     path = tmp_path / "articles.jsonl"
     write_jsonl(records, path)
     expected = replay_records(path, code)
     must_process = processed_article_ids([r["value"] for r in expected])
     expected_ids = {r["value"]["id"] for r in expected}
     assert len(must_process) == N_ARTICLES, "replay processes every generated article"
+    # The stream must keep its teeth whatever the product's precision rules become: the
+    # contradiction path (open contradictions in the event state) is what a crash tests.
+    share = sum(r["topic"] == "contradictions" for r in expected) / len(expected)
+    assert share >= MIN_CONTRADICTION_SHARE, f"contradictions are {share:.1%} of replay's output"
 
-    settings = make_settings()
+    settings = make_settings(store=store)
     messages = [(r["id"].encode(), path_line) for r, path_line in zip(records, _lines(path), strict=True)]
     run(produce_raw(settings, messages))
 
@@ -408,7 +425,8 @@ def test_kill_9_three_times(
 
     v = compare(expected, seen, topic_names(settings))
     figures = (
-        f"kill -9 test: articles={N_ARTICLES} kills={len(kills)} (after {kills} articles processed) "
+        f"kill -9 test ({store}): articles={N_ARTICLES} contradiction share={share:.1%} "
+        f"kills={len(kills)} (after {kills} articles processed) "
         f"expected={v.expected} seen={v.seen} lost={len(v.lost)} duplicated={len(v.duplicated)} "
         f"(deliveries {v.deliveries}, {v.deliveries - v.seen} repeats) extra={len(v.extra)} "
         f"conflicting={len(v.conflicting)} (of which also in replay: {len(v.conflicting_in_replay)}) "
@@ -438,7 +456,23 @@ RATE = 10.0  # articles per second: a stream of 30 s
 
 
 @pytest.mark.timeout(300)
+@pytest.mark.parametrize(
+    "store",
+    [
+        "memory://",
+        # Known failure 5 (docs/reliability.md, open): with local RocksDB tables the first
+        # worker's hand-over passes records over now and then (2 of 10 runs). Kept running
+        # and reporting; not strict, so a pass is not an error either.
+        pytest.param(
+            "rocksdb://",
+            marks=pytest.mark.xfail(strict=False, reason="reliability.md, Known failures 5: open"),
+        ),
+    ],
+    ids=["memory", "rocksdb"],
+)
 def test_rebalance_second_worker_then_graceful_stop(
+    *,
+    store: str,
     make_settings: Callable[..., Settings],
     start_snapshot_worker: Callable[..., WorkerProcess],
     code: Path,
@@ -452,7 +486,7 @@ def test_rebalance_second_worker_then_graceful_stop(
     must_process = processed_article_ids([r["value"] for r in expected])
     expected_ids = {r["value"]["id"] for r in expected}
 
-    settings = make_settings(event_partitions=4)
+    settings = make_settings(event_partitions=4, store=store)
     second = replace(settings, web_port=free_port(), data_dir=settings.data_dir + "-second")
     messages = [(r["id"].encode(), line) for r, line in zip(records, _lines(path), strict=True)]
     # DEVLOG=1: faust's developer log, which names every message a stream skips
@@ -532,7 +566,7 @@ def test_rebalance_second_worker_then_graceful_stop(
         if "never handed to the agent" in line
     ]
     figures = (
-        f"rebalance test: articles={N_STREAM} steps={steps} expected={v.expected} seen={v.seen} "
+        f"rebalance test ({store}): articles={N_STREAM} steps={steps} expected={v.expected} seen={v.seen} "
         f"lost={len(v.lost)} extra={len(v.extra)} duplicated={len(v.duplicated)} "
         f"conflicting={len(v.conflicting)} passed_over={len(passed_over)}"
     )
@@ -636,7 +670,15 @@ async def wait_committed(settings: Settings, timeout: float) -> dict[str, int]:
 
 
 @pytest.mark.timeout(240)
+@pytest.mark.parametrize(
+    ("store", "stop"),
+    [("memory://", "kill"), ("rocksdb://", "kill"), ("rocksdb://", "term")],
+    ids=["memory-kill", "rocksdb-kill", "rocksdb-clean-stop"],
+)
 def test_contradiction_across_a_crash(
+    *,
+    store: str,
+    stop: str,
     make_settings: Callable[..., Settings],
     start_snapshot_worker: Callable[..., WorkerProcess],
     code: Path,
@@ -646,7 +688,7 @@ def test_contradiction_across_a_crash(
     write_jsonl([ARTICLE_A, ARTICLE_B], path)
     expected = replay_records(path, code)
 
-    settings = make_settings()
+    settings = make_settings(store=store)
     worker = start_snapshot_worker(settings)
     try:
         run(produce_raw(settings, [(b"recovery-a", orjson.dumps(ARTICLE_A))]))
@@ -660,8 +702,19 @@ def test_contradiction_across_a_crash(
             )
         )
         run(wait_committed(settings, timeout=60))
-        worker.kill()
+        if stop == "kill":
+            worker.kill()
+        else:
+            worker.stop()  # SIGTERM: a clean stop
+        log_before = worker.tail(100_000)
         worker.start()
+        restart_log = worker.tail(100_000)[len(log_before) :]
+        if store.startswith("rocksdb"):
+            # After a crash the local tables may be ahead of their changelogs: they are
+            # dropped and restored. After a clean stop they are kept (the fast restart).
+            dropped = "did not stop cleanly" in restart_log
+            assert dropped == (stop == "kill"), restart_log[-3000:]
+            assert Path(settings.data_dir, "v1", "tables").exists()
         run(produce_raw(settings, [(b"recovery-b", orjson.dumps(ARTICLE_B))]))
         contradictions = run(
             read_topic(

@@ -63,3 +63,31 @@ def test_deep_size_counts_shared_objects_once_and_follows_our_classes() -> None:
     again = deep_size(Overlay({"b": text}), seen)
     assert again < 2_000
     assert deep_size(Overlay({"b": "y" * 10_000}), set()) > 10_000
+
+
+@pytest.mark.timeout(600)
+def test_baseline_measures_a_git_ref_and_the_current_tree_in_one_run(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``--baseline REF``: REF's code from ``git archive``, run beside the current tree."""
+    args = [
+        "--smoke",
+        "--skip-kafka",
+        "--skip-spacy",
+        "--skip-growth",
+        "--sections",
+        "1",
+        "--baseline",
+        "HEAD",
+    ]
+    assert bench.main(args) == 0
+    printed = capsys.readouterr().out
+    assert "8. Core throughput against a base commit" in printed
+    assert "synthetic (40, section 1's): base HEAD" in printed
+    assert "synthetic (40, section 1's): current ÷ base" in printed
+
+
+def test_baseline_with_an_unknown_ref_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--smoke", "--skip-kafka", "--skip-spacy", "--skip-growth", "--sections", "1"]
+    assert bench.main([*args, "--baseline", "no-such-ref-0000"]) == 0
+    assert "git archive no-such-ref-0000" in capsys.readouterr().out

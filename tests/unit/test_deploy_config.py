@@ -82,3 +82,14 @@ def test_prometheus_scrapes_the_worker_and_loads_the_alerts() -> None:
         assert any(m.split(":")[1] == rule_file for m in mounts), rule_file
         local = next(m.split(":")[0] for m in mounts if m.split(":")[1] == rule_file)
         assert (ROOT / local).exists()
+
+
+def test_worker_runs_rocksdb_on_a_named_volume() -> None:
+    compose = load("docker-compose.yml")
+    worker = compose["services"]["worker"]
+    settings = Settings.from_env(compose_env(worker))
+    assert settings.store == "rocksdb://"
+    mounts = {m.split(":")[1]: m.split(":")[0] for m in worker["volumes"]}
+    assert settings.data_dir in mounts, "the data dir is on a volume"
+    assert mounts[settings.data_dir] in compose["volumes"], "a named volume, kept across restarts"
+    import rocksdict  # the bindings are installed with the project  # noqa: F401

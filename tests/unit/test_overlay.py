@@ -44,3 +44,45 @@ def test_overlay_then_commit_equals_direct_writes(seq: list[tuple[str, str, int]
         assert dict(o) == direct
     o.commit()
     assert base == direct
+
+
+def test_commit_applies_each_segment_in_order_with_its_own_values() -> None:
+    writes: list[tuple[str, object]] = []
+
+    class Recording(dict[str, object]):
+        def __setitem__(self, key: str, value: object) -> None:
+            writes.append((key, value))
+            super().__setitem__(key, value)
+
+        def __delitem__(self, key: str) -> None:
+            writes.append((key, None))
+            super().__delitem__(key)
+
+    base = Recording(old=0)
+    o = Overlay(base)
+    o["e"] = 1  # article 1 founds e
+    o["a1"] = "e"
+    o.checkpoint()
+    o["f"] = 1  # article 2
+    o["a2"] = "f"
+    o.checkpoint()
+    o["e"] = 2  # article 3 joins e
+    del o["old"]
+    assert o["e"] == 2 and "old" not in o  # reads see every pending write
+    o.commit()
+    # A prefix of these writes is the state after some article: e is 1 until article 3.
+    assert writes == [("e", 1), ("a1", "e"), ("f", 1), ("a2", "f"), ("e", 2), ("old", None)]
+    assert dict(base) == {"e": 2, "a1": "e", "f": 1, "a2": "f"}
+
+
+def test_drop_open_forgets_only_the_writes_since_the_checkpoint() -> None:
+    base = {"a": 1}
+    o = Overlay(base)
+    o["b"] = 2
+    o.checkpoint()
+    o["a"] = 9
+    o["c"] = 3
+    o.drop_open()
+    assert o["a"] == 1 and o["b"] == 2 and "c" not in o
+    o.commit()
+    assert base == {"a": 1, "b": 2}

@@ -6,7 +6,15 @@ Sections (each can be skipped; every figure is min/median over repetitions):
 2. baseline: spaCy ``en_core_web_sm`` NER alone, and crosscheck's speed ratio to it;
 3. the Kafka path: one worker process on the embedded broker (sustained rate, latency);
 4. framework overhead: worker vs core, and a raw aiokafka passthrough for context;
-5. growth: per-article time and RSS with 1k/10k/100k articles through the state.
+5. growth: per-article time and RSS with 1k/10k/100k articles through the state;
+6. real articles (the development set): the core and one worker process, their
+   ratio, latency at 50 articles/s and of a burst's last article (skipped with a
+   message when ``../shared/data`` is absent);
+7. the table stores on the worker: RSS per article in state (10k → 20k → 50k) and
+   restart time with 20k in state, ``memory://`` and ``rocksdb://`` (not in the
+   default run: ``--sections 7``, about 30 minutes);
+8. with ``--baseline REF`` (a git ref): the core's throughput at ``REF`` and now, on
+   section 1's and section 6's articles, interleaved in this run, and their ratio.
 
 The table goes to stdout, progress bars to stderr.  ``BENCHMARKS.md`` is written by a
 full run (or wherever ``--out`` says); ``--smoke`` runs tiny sizes once and writes
@@ -49,13 +57,30 @@ def build_parser() -> argparse.ArgumentParser:
         help="state sizes to measure at, e.g. 1000,10000,30000 (default: max/100, max/10, max)",
     )
     p.add_argument("--profile", action="store_true", help="profile the replay core (pyinstrument)")
+    p.add_argument(
+        "--profile-worker",
+        action="store_true",
+        help="profile the worker process with py-spy while it drains the real articles (section 6)",
+    )
+    p.add_argument("--real-articles", type=int, default=None, help="articles in section 6 (default 1000)")
+    p.add_argument(
+        "--store",
+        default="memory://",
+        help="table store of the worker in section 6 (default memory://; rocksdb:// for the production one)",
+    )
     p.add_argument("--profile-articles", type=int, default=2000, help="articles to profile (default 2000)")
     p.add_argument(
         "--sections",
-        default="1,2,3,4,5",
+        default="1,2,3,4,5,6",
         help="sections to run, e.g. 3,4 (others keep their figures from the existing --out file)",
     )
     p.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
+    p.add_argument(
+        "--baseline",
+        metavar="REF",
+        default=None,
+        help="also measure the core of git ref REF (e.g. 8ade686) in this run, interleaved (section 8)",
+    )
     return p
 
 
@@ -85,8 +110,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     print(f"crosscheck bench: {'smoke, ' if smoke else ''}{n_core} articles x {repeat}", file=sys.stderr)
 
+    from worker.bench.against import SECTION_BASE
     from worker.bench.baseline import SECTION as SECTION_SPACY
     from worker.bench.kafka import SECTION_KAFKA, SECTION_OVERHEAD
+    from worker.bench.real import SECTION_REAL
+    from worker.bench.store import SECTION_STORE
 
     names = {
         "1": core.SECTION_CORE,
@@ -94,10 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "3": SECTION_KAFKA,
         "4": SECTION_OVERHEAD,
         "5": core.SECTION_GROWTH,
+        "6": SECTION_REAL,
+        "7": SECTION_STORE,
+        "8": SECTION_BASE,
     }
     chosen = {part.strip() for part in args.sections.split(",") if part.strip()}
     if not chosen <= set(names):
-        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-5, got {args.sections!r}")
+        raise SystemExit(f"crosscheck bench: --sections takes numbers 1-8, got {args.sections!r}")
     # The ratios in 2 and 4 need the core rate, so section 1 runs whenever they do.
     run_core = bool(chosen & {"1", "2", "4"})
 
@@ -138,13 +169,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         except ImportError as exc:
             report.skip(core.SECTION_GROWTH, f"the core pipeline does not import: {exc}")
 
+    if args.skip_kafka or "6" not in chosen:
+        report.skip(SECTION_REAL, "--skip-kafka" if args.skip_kafka else "not selected")
+    else:
+        from worker.bench.real import RealParams, real_articles
+
+        real = RealParams(
+            repeat=repeat,
+            seed=args.seed,
+            profile_worker=args.profile_worker,
+            worker_env={"CROSSCHECK_STORE": args.store},
+        )
+        if args.real_articles is not None:
+            real.articles = args.real_articles
+        if smoke:
+            real.articles, real.bursts, real.burst_gap_s = 60, 2, 0.5
+        real_articles(report, real)
+
+    if "7" in chosen and not args.skip_kafka:
+        from worker.bench.store import StoreParams, state_store
+
+        store_params = StoreParams()
+        if smoke:
+            store_params.checkpoints, store_params.chunk, store_params.ready_timeout = (
+                (100, 200, 300),
+                100,
+                120,
+            )
+        state_store(report, store_params)
+    else:
+        report.skip(SECTION_STORE, "--skip-kafka" if args.skip_kafka else "not selected (--sections 7)")
+
+    if args.baseline:
+        from worker.bench.against import against_base
+
+        n_real = 60 if smoke else (args.real_articles or 1000)
+        against_base(report, args.baseline, repeat=repeat, n_synth=n_core, n_real=n_real, seed=args.seed)
+    else:
+        report.skip(SECTION_BASE, "no --baseline REF")
+
     if args.profile:
         from worker.bench.profile import profile_core
 
         report.profile = profile_core(args.profile_articles if not smoke else 30, args.seed + 11)
 
-    if out is not None and chosen != set(names):
-        ran = {names[k] for k in chosen} | ({core.SECTION_CORE} if run_core else set())
+    ran = {names[k] for k in chosen} | ({core.SECTION_CORE} if run_core else set())
+    ran |= {SECTION_BASE} if args.baseline else set()
+    if out is not None and ran != set(names.values()):
+        # Sections not run keep their figures from the existing report (marked "from <date>").
         report.carry_over(previous_data(out), ran)
 
     print(render_text(report))

@@ -65,12 +65,18 @@ class WorkerProc:
     log: Path
     proc: subprocess.Popen[bytes] | None = None
     frozen: bool = False
+    env: dict[str, str] = field(default_factory=dict)
+    cwd: Path | None = None  # where `python -m worker` runs (a code snapshot), default: here
 
     def start(self, timeout: float) -> None:
-        env = {**os.environ, **self.settings.env(), "CROSSCHECK_LOG_LEVEL": "warning"}
+        env = {**os.environ, **self.settings.env(), "CROSSCHECK_LOG_LEVEL": "warning", **self.env}
         with open(self.log, "ab") as fh:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "worker", "worker"], env=env, stdout=fh, stderr=subprocess.STDOUT
+                [sys.executable, "-m", "worker", "worker"],
+                env=env,
+                stdout=fh,
+                stderr=subprocess.STDOUT,
+                cwd=self.cwd,
             )
         deadline = time.monotonic() + timeout
         url = f"http://127.0.0.1:{self.settings.web_port}/readyz"

@@ -185,7 +185,21 @@ class Correlator:
     def commit(self) -> int:
         # The articles table holds the "applied" marker, so it is written last: a crash
         # part-way through leaves an article that is re-run, never one marked done.
+        # Each table gets its writes article by article (``Overlay`` segments), so after
+        # a crash each holds its state after some article of the batch.
         return sum(o.commit() for o in (self._fingerprints, self._events, self._articles))
+
+    def checkpoint(self) -> None:
+        """One article's writes are complete (see ``Overlay.checkpoint``): call after ``process``."""
+        for overlay in (self._fingerprints, self._events, self._articles):
+            overlay.checkpoint()
+
+    def drop_article(self) -> None:
+        """Forget the writes of an article whose ``process`` raised, keeping the earlier
+        articles' of the batch for ``commit``.  The derived indexes may hold part of it:
+        ``rebuild()`` after the commit."""
+        for overlay in (self._fingerprints, self._events, self._articles):
+            overlay.drop_open()
 
     def _fully_applied(self, aid: str, known: Mapping[str, Any]) -> bool:
         """The article's writes reached every store (the tables commit separately)."""
@@ -198,7 +212,13 @@ class Correlator:
         result = CorrelateResult()
         aid = enriched.article_id
         known = self._articles.get(aid)
+        new_seq = False
         if known is not None and known.get("h") == enriched.content_hash:
+            # A crash between an article's record and the counter's write leaves the
+            # counter behind the records: catch it up, so the next new article gets the
+            # number it got the first time.
+            if int(known["s"]) > int(self._articles.get(SEQ_KEY, 0)):
+                self._articles[SEQ_KEY] = int(known["s"])
             if self._fully_applied(aid, known):
                 return result  # already applied (redelivery after a crash): nothing more to do
             # Half-applied before a crash: finish it with its own sequence number. The
@@ -207,7 +227,7 @@ class Correlator:
             known = None
         else:
             seq = int(self._articles.get(SEQ_KEY, 0)) + 1
-            self._articles[SEQ_KEY] = seq
+            new_seq = True
         time = _epoch(enriched.published_at)
 
         if known is not None and known.get("e"):
@@ -268,6 +288,12 @@ class Correlator:
                     routed = replace(routed, await_merge=assignment.merged)
                 result.routed.append(routed)
                 self._articles[aid] = {"h": enriched.content_hash, "e": event_id, "s": seq}
+        if new_seq:
+            # After the article's record: a table cut between the two by a crash (a batch's
+            # writes reach a changelog as a prefix) then holds the record, and the check
+            # above catches the counter up; the other way round the article would get a
+            # new number when redelivered.
+            self._articles[SEQ_KEY] = seq
 
         if seq % EXPIRE_EVERY == 0:
             self._expire(result, seq, time)
