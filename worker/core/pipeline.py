@@ -346,7 +346,11 @@ class Pipeline:
         )
 
     def process(self, article: Article) -> list[Output]:
-        enriched = ingest(article, self.timer)
+        return self.process_enriched(ingest(article, self.timer))
+
+    def process_enriched(self, enriched: Enriched) -> list[Output]:
+        """The global and per-event stages for an article already through ``ingest``
+        (which depends on nothing but the article, so an evaluation can reuse it)."""
         with self.timer("correlate"):
             result = self.correlator.process(enriched)
             self.correlator.commit()
