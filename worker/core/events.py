@@ -64,6 +64,25 @@ into it, and ``Assignment.merged`` lists them.  The survivor's record remembers
 so :meth:`EventIndex.resolve` maps an absorbed id to its survivor and a redelivered
 trigger gets the same assignment back, ``merged`` included.
 
+Splits
+------
+Online grouping decides early, on little evidence; later articles can show that an
+event holds two happenings.  With ``split_threshold`` > 0, each record keeps a small
+summary of its founder and its ``split_members`` most recent members (their
+``split_keys`` heaviest raw keys, their time).  After an article joins, the members
+are re-clustered by :func:`split_groups` over their pairwise affinity
+(:meth:`EventIndex._affinity`: the cosine of their summaries under today's weights;
+the identity evidence of the event signature is meant to lower it): average linkage
+joins groups while their mean affinity reaches ``split_threshold``, and the largest
+group without the founder, if it has ``split_min_part`` members, moves to a new event
+(``split_event_id(source, first moved member)``).  The source keeps its id, its
+founder and the rest; the moved members' summary keys are taken out of its centroid
+(keys outside the summaries stay: an approximation) and make the new event's
+centroid and reps.  The source's record remembers ``splits`` = [new id, triggering
+article, moved ids] and the new one ``origin`` = [source id, trigger, moved ids], so a
+redelivered trigger gets the same assignment (``Assignment.split``) back.  Members
+beyond the summary window never move.
+
 How the defaults were chosen
 ----------------------------
 By ``crosscheck eval-events`` (``worker/evaluation/events.py``) on the ECB+ dev set
@@ -113,9 +132,8 @@ Known limitations
   ~0.54 against a 10-member one, with the defaults).
 * An article re-delivered after it fell out of its event's member window (the oldest
   non-founder beyond ``max_members``) or after its event expired is treated as new.
-* Merges only join: an event is never split again, and a merge is only considered
-  when an article reaches both events (two halves that no later article bridges
-  stay apart).
+* A merge is only considered when an article reaches both events (two halves that
+  no later article bridges stay apart).  Splits are off by default.
 """
 
 from __future__ import annotations
@@ -125,7 +143,7 @@ import heapq
 import itertools
 import math
 import os
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -254,6 +272,16 @@ class EventConfig:
     #: An article that also reaches this similarity with a second passing event (and
     #: the two events do not contradict each other) merges them; 0 disables merges.
     merge_threshold: float = 0.0
+    #: Splits (0 disables): members whose groups' mean affinity stays below this are
+    #: re-clustered apart, and a group of at least ``split_min_part`` members that does
+    #: not hold the founder moves to a new event (see "Splits" in the module docstring).
+    split_threshold: float = 0.0
+    #: Fewest members a group needs to be split off.
+    split_min_part: int = 2
+    #: Members (besides the founder, the most recent) whose summaries a record keeps
+    #: for splits, and the keys each summary keeps.  Stored only while splits are on.
+    split_members: int = 24
+    split_keys: int = 20
     #: Pseudo-documents of background corpus in the IDF (see module docstring).
     prior_docs: float = 20.0
     #: Time decay for dated articles: no decay within ``time_grace`` seconds of the
@@ -310,11 +338,71 @@ class EventConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Split:
+    """An event split in two: ``moved`` (in member order, with the scores they joined
+    with) left ``source`` for the new event ``target``.  The article whose arrival
+    triggered it is not listed: it was never a member of ``source`` downstream."""
+
+    source: str
+    target: str
+    moved: tuple[str, ...]
+    scores: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
     event_id: str
     created: bool
     score: float
     merged: tuple[str, ...] = ()
+    split: Split | None = None
+
+
+def split_event_id(source: str, first_moved: str) -> str:
+    """The id of the event split off ``source`` with ``first_moved`` as its first member."""
+    return "ev-" + hashlib.sha1(f"split|{source}|{first_moved}".encode()).hexdigest()[:16]
+
+
+def split_groups(affinity: Sequence[Sequence[float]], threshold: float, min_part: int) -> list[int] | None:
+    """The members (indexes) that leave an event, or None: the split decision.
+
+    ``affinity[i][j]`` (symmetric) says how much members ``i`` and ``j`` look like
+    reports of one happening; member 0 is the founder, whose group keeps the event.
+    Average-linkage agglomeration joins the two groups with the highest mean affinity
+    while it reaches ``threshold``; what is left are groups that look like different
+    happenings.  The largest group without the founder (ties: the one whose first
+    member came first) moves if it has at least ``min_part`` members; smaller
+    leftovers stay where they are (too little evidence to found an event on).
+    Deterministic: ties go to the lower indexes.
+    """
+    n = len(affinity)
+    if n < min_part + 1 or threshold <= 0.0:
+        return None
+    groups: list[list[int]] = [[i] for i in range(n)]
+    # sums[a][b]: summed affinity between groups a and b (indexes into ``groups``).
+    sums = [[float(affinity[i][j]) for j in range(n)] for i in range(n)]
+    while len(groups) > 1:
+        best, pair = -math.inf, (0, 0)
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                mean = sums[a][b] / (len(groups[a]) * len(groups[b]))
+                if mean > best:
+                    best, pair = mean, (a, b)
+        if best < threshold:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups[b])
+        for c in range(len(groups)):
+            sums[a][c] += sums[b][c]
+            sums[c][a] = sums[a][c]
+        del groups[b]
+        del sums[b]
+        for row in sums:
+            del row[b]
+    movers = [g for g in groups if 0 not in g and len(g) >= min_part]
+    if not movers:
+        return None
+    return max(movers, key=lambda g: (len(g), -g[0]))
 
 
 def _kind_weight(key: str, config: EventConfig) -> float:
@@ -602,7 +690,10 @@ class EventIndex:
             record = self.events[known]
             idx = record["members"].index(article_id)
             merged = tuple(b for b, trigger in record.get("absorbed", ()) if trigger == article_id)
-            return Assignment(known, record["founder"] == article_id, float(record["scores"][idx]), merged)
+            score = float(record["scores"][idx])
+            # A split-off event's founder joined another event first: it founded nothing.
+            created = record["founder"] == article_id and not record.get("origin")
+            return Assignment(known, created, score, merged, self._split_by(known, article_id))
 
         cfg = self.config
         vec, idf = self._weigh(features.keys)
@@ -635,8 +726,11 @@ class EventIndex:
             )
             absorb = self._mergeable(joined, ranked[1:])
             if not absorb:
-                self._write(best_id, joined)
-                return Assignment(best_id, False, score)
+                moved = self._split_plan(joined)
+                if moved is None:
+                    self._write(best_id, joined)
+                    return Assignment(best_id, False, score)
+                return self._split(joined, moved, article_id, score, seq)
             group = [joined, *(self.events[e] for e in absorb)]
             group.sort(key=lambda r: (int(r["first_seq"]), r["id"]))
             survivor = group[0]
@@ -723,7 +817,7 @@ class EventIndex:
             scores = scores[:1] + scores[1 + drop :]
         absorbed = [*survivor.get("absorbed", ()), [other["id"], trigger], *other.get("absorbed", ())]
         times = [t for r in (survivor, other) for t in (r["t0"], r["t1"]) if t is not None]
-        return {
+        out: JSON = {
             "id": survivor["id"],
             "founder": survivor["founder"],
             "n": int(survivor["n"]) + int(other["n"]),
@@ -738,6 +832,12 @@ class EventIndex:
             "reps": reps,
             "absorbed": [list(a) for a in absorbed[-MAX_ABSORBED:]],
         }
+        for key in ("splits", "origin"):
+            if survivor.get(key):
+                out[key] = survivor[key]
+        if cfg.split_threshold > 0.0:
+            out["ms"] = self._bounded_summaries(members, {**other.get("ms", {}), **survivor.get("ms", {})})
+        return out
 
     def _rep(self, article_id: str, vec: Mapping[str, float]) -> list[Any]:
         """A bounded summary of one article: its ``rep_keys`` heaviest weighted keys."""
@@ -816,9 +916,138 @@ class EventIndex:
             "norms": _norms(centroid),
             "reps": reps,
         }
-        if record.get("absorbed"):
-            out["absorbed"] = record["absorbed"]
+        for key in ("absorbed", "splits", "origin"):
+            if record.get(key):
+                out[key] = record[key]
+        if cfg.split_threshold > 0.0:
+            summaries = {**record.get("ms", {}), article_id: self._summary(features, vec)}
+            out["ms"] = self._bounded_summaries(members, summaries)
         return out
+
+    # -- splits --------------------------------------------------------------------
+
+    def _summary(self, features: EventFeatures, vec: Mapping[str, float]) -> JSON:
+        """What a split needs of one member: its ``split_keys`` heaviest keys (raw
+        weights, weighed again when a split is considered) and its time."""
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.split_keys]
+        raw = dict(features.keys)
+        return {"k": {k: raw[k] for k, _ in sorted(top)}, "t": features.time}
+
+    def _bounded_summaries(self, members: Sequence[str], summaries: Mapping[str, Any]) -> JSON:
+        """The summaries of the founder and the ``split_members`` most recent members."""
+        keep = [members[0], *members[1:][-self.config.split_members :]] if members else []
+        return {aid: summaries[aid] for aid in keep if aid in summaries}
+
+    def _affinity(self, summaries: Sequence[Mapping[str, Any]]) -> list[list[float]]:
+        """Pairwise affinity of members: cosine of their summaries under today's weights."""
+        vecs = [self._weigh(sorted(m["k"].items()))[0] for m in summaries]
+        norms = [_norms(v)[0] for v in vecs]
+        n = len(vecs)
+        out = [[1.0] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i + 1, n):
+                common = vecs[i].keys() & vecs[j].keys()
+                dot = math.fsum([vecs[i][k] * vecs[j][k] for k in common])
+                sim = dot / (norms[i] * norms[j]) if norms[i] > 0 and norms[j] > 0 else 0.0
+                out[i][j] = out[j][i] = sim
+        return out
+
+    def _split_plan(self, record: Mapping[str, Any]) -> list[str] | None:
+        """The members that should leave ``record`` for a new event, or None."""
+        cfg = self.config
+        ms = record.get("ms")
+        if cfg.split_threshold <= 0.0 or not ms or len(ms) < cfg.split_min_part + 1:
+            return None
+        ids = [aid for aid in record["members"] if aid in ms]
+        if not ids or ids[0] != record["founder"]:
+            return None  # the founder's summary anchors the event that stays
+        picked = split_groups(
+            self._affinity([ms[aid] for aid in ids]), cfg.split_threshold, cfg.split_min_part
+        )
+        return None if picked is None else [ids[i] for i in picked]
+
+    def _split(self, joined: JSON, moved: list[str], trigger: str, score: float, seq: int) -> Assignment:
+        """Write ``joined`` without ``moved`` and a new event holding them; the assignment
+        of ``trigger`` (the article just joined) names where it ended."""
+        cfg = self.config
+        source = joined["id"]
+        target = split_event_id(source, moved[0])
+        if target in self.events:  # hash-prefix collision: extend deterministically
+            target = target + "-" + hashlib.sha1(f"{source}|{moved[0]}|{seq}".encode()).hexdigest()[:8]
+        gone = set(moved)
+        ms = joined["ms"]
+        listed = tuple(a for a in moved if a != trigger)
+        scores_of = dict(zip(joined["members"], joined["scores"], strict=True))
+
+        keys: dict[str, list[float]] = {k: [float(v[0]), int(v[1])] for k, v in joined["keys"].items()}
+        new_keys: dict[str, list[float]] = {}
+        for aid in moved:
+            for key, raw in ms[aid]["k"].items():
+                entry = keys.get(key)
+                if entry is not None:
+                    entry[0], entry[1] = round(entry[0] - raw, 4), entry[1] - 1
+                add = new_keys.setdefault(key, [0.0, 0])
+                add[0], add[1] = round(add[0] + raw, 4), add[1] + 1
+        keys = {k: v for k, v in keys.items() if v[0] > 0.0 and v[1] > 0}
+        centroid, kept = self._centroid(keys)
+        members = [m for m in joined["members"] if m not in gone]
+        stay: JSON = {
+            **joined,
+            "n": int(joined["n"]) - len(moved),
+            "members": members,
+            "scores": [scores_of[m] for m in members],
+            "last_seq": seq,
+            "keys": kept,
+            "norms": _norms(centroid),
+            "reps": [r for r in joined["reps"] if r[0] not in gone],
+            "ms": {a: v for a, v in ms.items() if a not in gone},
+            "splits": [*joined.get("splits", ()), [target, trigger, list(listed)]][-MAX_ABSORBED:],
+        }
+        new_centroid, new_kept = self._centroid(new_keys)
+        reps = []
+        for aid in [moved[0], *moved[1:][-(cfg.max_reps - 1) :]]:
+            vec = self._weigh(sorted(ms[aid]["k"].items()))[0]
+            reps.append(self._rep(aid, vec))
+        times = [float(ms[a]["t"]) for a in moved if ms[a].get("t") is not None]
+        split_off: JSON = {
+            "id": target,
+            "founder": moved[0],
+            "n": len(moved),
+            "members": list(moved),
+            "scores": [scores_of[m] for m in moved],
+            "first_seq": seq,
+            "last_seq": seq,
+            "t0": min(times) if times else None,
+            "t1": max(times) if times else None,
+            "keys": new_kept,
+            "norms": _norms(new_centroid),
+            "reps": reps if len(moved) > 1 else [],
+            "ms": {a: ms[a] for a in moved},
+            "origin": [source, trigger, list(listed)],
+        }
+        self._write(source, stay)
+        self._write(target, split_off)
+        where = target if trigger in gone else source
+        return Assignment(where, False, score, (), self._split_by(where, trigger))
+
+    def _split_by(self, event_id: str, article_id: str) -> Split | None:
+        """The split ``article_id``'s arrival caused, read back from the records (so a
+        redelivered trigger gets the same assignment back)."""
+        record = self.events[event_id]
+        origin = record.get("origin")
+        if origin and origin[1] == article_id:
+            target, source, listed = event_id, str(origin[0]), origin[2]
+        else:
+            hit = next((s for s in record.get("splits", ()) if s[1] == article_id), None)
+            if hit is None:
+                return None
+            source, target, listed = event_id, str(hit[0]), hit[2]
+        scores = []
+        holder = self.events.get(target)
+        for aid in listed:
+            idx = holder["members"].index(aid) if holder and aid in holder["members"] else -1
+            scores.append(float(holder["scores"][idx]) if holder and idx >= 0 else 0.0)
+        return Split(source, target, tuple(listed), tuple(scores))
 
     def expire(self, seq: int, time: float | None) -> list[str]:
         """Delete events idle beyond the TTL (or the arrival distance) or over the cap.

@@ -28,10 +28,10 @@ import py3langid
 
 from worker.core.claims import extract_claims
 from worker.core.dedup import DedupConfig, DedupIndex, DedupVerdict, Fingerprint, fingerprint
-from worker.core.events import EventConfig, EventFeatures, EventIndex, event_features
+from worker.core.events import EventConfig, EventFeatures, EventIndex, Split, event_features
 from worker.core.model import Article, Claim
 from worker.core.overlay import Overlay
-from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile, update
+from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile, split_token, update
 
 #: Languages claims are extracted from.  Others are grouped by entities and terms only.
 CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
@@ -238,6 +238,8 @@ class Correlator:
                             merged_event_id=merged,
                         )
                     )
+                if assignment.split is not None:
+                    self._split(result, assignment.split)
                 result.outputs.append(
                     update(
                         "article_assigned",
@@ -257,6 +259,41 @@ class Correlator:
         if seq % EXPIRE_EVERY == 0:
             self._expire(result, seq, time)
         return result
+
+    def _split(self, result: CorrelateResult, split: Split) -> None:
+        """An event split: tell consumers, move the members' claims, re-place the members.
+
+        ``split_out`` hands the moved articles' claims from the source's reconcile to
+        the new event, which holds everything routed to it behind ``split`` until they
+        are there (the merge machinery: ``await_merge`` on the hand-over's token).
+        """
+        source, target = split.source, split.target
+        result.routed.append(Routed(op="split_out", event_id=source, into=target, moved=split.moved))
+        result.routed.append(Routed(op="split", event_id=target, await_merge=(split_token(source),)))
+        result.outputs.append(
+            update(
+                "event_split",
+                source,
+                [source, target],
+                event_id=source,
+                new_event_id=target,
+                article_ids=list(split.moved),
+            )
+        )
+        for moved, score in zip(split.moved, split.scores, strict=True):
+            result.outputs.append(
+                update(
+                    "article_assigned",
+                    target,
+                    [moved, target],
+                    event_id=target,
+                    article_id=moved,
+                    score=round(float(score), 4),
+                )
+            )
+            known = self._articles.get(moved)
+            if known is not None:
+                self._articles[moved] = {**known, "e": target}
 
     def _duplicate(
         self, result: CorrelateResult, enriched: Enriched, verdict: DedupVerdict, seq: int, time: float | None
