@@ -277,15 +277,17 @@ def replay(path: Path, out: IO[str], progress: bool = False) -> tuple[int, int, 
     from worker.app import utc_now
     from worker.core.events import EventConfig
     from worker.core.pipeline import Pipeline
+    from worker.core.reconcile import ReconcileConfig
     from worker.core.validate import InvalidArticle, decode_article
     from worker.inputs import count_inputs, iter_inputs
 
     settings = _settings()
     try:
         event_config = EventConfig.from_env()  # CROSSCHECK_EVENT_*, as the worker reads them
+        reconcile_config = ReconcileConfig.from_env()  # CROSSCHECK_ORDER_GAP_HOURS
     except ValueError as exc:
         raise SystemExit(f"crosscheck: configuration error: {exc}") from None
-    pipeline = Pipeline(event_config=event_config)
+    pipeline = Pipeline(event_config=event_config, reconcile_config=reconcile_config)
     n_in = n_bad = n_out = 0
     bar = tqdm(total=count_inputs(path), unit="article", desc="replay", disable=not progress, file=sys.stderr)
     for msg in iter_inputs(path):

@@ -7,22 +7,23 @@ from worker.core.model import Article, Claim
 from worker.core.reconcile import Output, Routed, reconcile
 
 
-def claims(text: str) -> list[Claim]:
-    return extract_claims(Article(id="x", text=text))
+def claims(text: str, published_at: str | None = None) -> list[Claim]:
+    return extract_claims(Article(id="x", text=text, published_at=published_at))
 
 
-def one(text: str, kind: str) -> Claim:
-    (claim,) = [c for c in claims(text) if c.kind == kind]
+def one(text: str, kind: str, published_at: str | None = None) -> Claim:
+    (claim,) = [c for c in claims(text, published_at) if c.kind == kind]
     return claim
 
 
 def test_namesakes_in_a_person_slot_do_not_conflict() -> None:
-    son = one('"I am relieved," said 17-year-old Jeremy Ortiz, the deputy\'s son.', "quantity")
-    father = one("Ortiz, 35, was a 15-year member of the sheriff's department.", "quantity")
+    when = {"published_at": "2005-06-25"}  # ages are anchored to the reference time
+    son = one('"I am relieved," said 17-year-old Jeremy Ortiz, the deputy\'s son.', "quantity", **when)
+    father = one("Ortiz, 35, was a 15-year member of the sheriff's department.", "quantity", **when)
     assert son.slot == father.slot == "person:ortiz|age"
     assert relate(son, father) == "compatible"
-    a = one("Robert Buckley, 32, fell about 2,000 feet.", "quantity")
-    b = one("The climber, 31-year-old Robert Buckley of the U.S., died.", "quantity")
+    a = one("Robert Buckley, 32, fell about 2,000 feet.", "quantity", **when)
+    b = one("The climber, 31-year-old Robert Buckley of the U.S., died.", "quantity", **when)
     assert relate(a, b) == "conflict"
 
 

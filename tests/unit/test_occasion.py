@@ -73,3 +73,289 @@ def test_main_claims_still_conflict() -> None:
     _, out = reconcile(state, _article("b", _claim(30)))
     assert [o.topic for o in out] == ["contradictions"]
     assert out[0].value["claims"][0]["occasion"] == {"kind": "main"}
+
+
+# --------------------------------------------------------------------------- patterns
+# Short articles of our own, one per false-alarm pattern of the held-out review (the
+# look-alike-events row belongs to event identity).  Each trap is a candidate — the
+# same subject and predicate with incompatible values, what was raised before the
+# occasion model — and must not be raised; each control must be.
+
+from worker.core.claims import analyse, extract_claims, relate  # noqa: E402
+from worker.core.model import Article  # noqa: E402
+
+DAY = "2024-07-08T10:00:00Z"
+
+
+def _run(*articles: Article) -> list[dict[str, object]]:
+    """Reconcile the articles as one event, in order; the contradiction records."""
+    state: dict[str, object] | None = None
+    out = []
+    for a in articles:
+        found, ref = analyse(a)
+        msg = Routed(
+            op="article",
+            event_id="ev",
+            article_id=a.id,
+            source=a.source or a.id,
+            published_at=a.published_at,
+            content_hash=a.id,
+            claims=tuple(found),
+            reference=ref.to_json() if ref else None,
+        )
+        state, more = reconcile(state, msg)
+        out += more
+    return [o.value for o in out if o.topic == "contradictions"]
+
+
+def _art(aid: str, text: str, published_at: str | None = DAY) -> Article:
+    title = text.split("\n", 1)[0]
+    return Article(id=aid, text=text, title=title, source=f"outlet-{aid}", published_at=published_at)
+
+
+def _is_candidate(a: Article, b: Article, raw_a: str, raw_b: str) -> bool:
+    """The two figures share a subject and predicate and their values conflict."""
+    (ca,) = [c for c in extract_claims(a) if c.raw == raw_a]
+    (cb,) = [c for c in extract_claims(b) if c.raw == raw_b]
+    return ca.base_slot == cb.base_slot and relate(ca, cb, rules=False) == "conflict"
+
+
+FLOOD_A = _art(
+    "a",
+    "Floods kill 12 in Bangladesh\n"
+    "Flash floods killed 12 people in northern Bangladesh on Monday, officials said.\n"
+    "Rescue teams searched for survivors in the Sylhet region.\n"
+    "The 1998 floods killed 4,000 people across the country.\n"
+    "It was the deadliest flood since 2004, when 700 people died.\n"
+    "The previous storm left 300 dead.\n",
+)
+FLOOD_B = _art(
+    "b",
+    "Bangladesh floods leave 12 dead\n"
+    "Flash floods killed 12 people in villages of northern Bangladesh on Monday.\n"
+    "Officials said the water was receding.\n",
+)
+
+
+@pytest.mark.parametrize("trap", ["killed 4,000 people", "700 people died", "300 dead"])
+def test_another_occasion_is_not_the_main_one(trap: str) -> None:
+    assert _is_candidate(FLOOD_A, FLOOD_B, trap, "killed 12 people")
+    assert _run(FLOOD_A, FLOOD_B) == []
+    assert _run(FLOOD_B, FLOOD_A) == []
+
+
+def test_main_figures_still_conflict() -> None:
+    other = _art(
+        "c", "Floods kill 30 in Bangladesh\nFlash floods killed 30 people in northern Bangladesh on Monday.\n"
+    )
+    (ctr,) = _run(FLOOD_A, other)
+    assert ctr["slot"] == "event|killed"
+    assert {c["value"]["lo"] for c in ctr["claims"]} == {12, 30}
+
+
+def test_other_games_of_a_round_up() -> None:
+    a = _art(
+        "a",
+        "United beat Chelsea 3-1\nManchester United beat Chelsea 3-1 at Old Trafford on Saturday.\n"
+        "In other games, Arsenal beat Spurs 2-0 and Everton lost 4-1 to Leeds.\n"
+        "Last season United lost 2-0 in the same fixture.\n",
+    )
+    b = _art("b", "Chelsea lose at United\nChelsea lost 3-1 to Manchester United on Saturday.\n")
+    assert _is_candidate(a, b, "beat Spurs 2-0", "lost 3-1")
+    assert _run(a, b) == []
+    wrong = _art("c", "Chelsea lose at United\nChelsea lost 2-1 to Manchester United on Saturday.\n")
+    assert len(_run(a, wrong)) == 1
+
+
+BLAST_A = _art(
+    "a",
+    "Car bomb kills 31 in Baghdad\n"
+    "A car bomb killed 31 people in a crowded Baghdad market on Thursday, police said.\n"
+    "A second bomb killed four people near a checkpoint an hour later.\n"
+    "Three people died at one hospital after the blast.\n"
+    "In the northern district of Shaab, eight people died when a wall collapsed.\n"
+    "In a similar attack last year, 50 people were killed.\n",
+)
+BLAST_B = _art(
+    "b", "Baghdad market bombing\nA car bomb killed 31 people at a market in Baghdad on Thursday.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("trap", "kind"),
+    [
+        ("killed four people", "other_incident"),  # a second bomb: another entity
+        ("Three people died", "part"),  # at one hospital: a part
+        ("eight people died", "part"),  # a narrower place
+        ("50 people were killed", "other_incident"),  # a similar attack
+    ],
+)
+def test_parts_and_other_incidents(trap: str, kind: str) -> None:
+    (claim,) = [c for c in extract_claims(BLAST_A) if c.raw == trap]
+    assert claim.occasion.kind == kind
+    assert _is_candidate(BLAST_A, BLAST_B, trap, "killed 31 people")
+    assert _run(BLAST_A, BLAST_B) == []
+
+
+def test_aftershock_is_another_entity() -> None:
+    a = _art(
+        "a",
+        "Magnitude 6.2 quake hits Turkey\nA magnitude 6.2 earthquake struck eastern Turkey on Sunday.\n"
+        "The quake was followed by dozens of aftershocks, the strongest a magnitude 5.1.\n",
+    )
+    b = _art(
+        "b", "Strong quake in eastern Turkey\nA magnitude 6.2 earthquake struck eastern Turkey on Sunday.\n"
+    )
+    assert _is_candidate(a, b, "magnitude 5.1", "magnitude 6.2")
+    assert _run(a, b) == []
+    c = _art(
+        "c", "Strong quake in eastern Turkey\nA magnitude 5.8 earthquake struck eastern Turkey on Sunday.\n"
+    )
+    assert len(_run(a, c)) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("Officials warned the toll could rise to 50.", "hypothetical"),
+        ("If the dam fails, 500 people may die.", "hypothetical"),
+        ("Analysts expected turnout of 70 percent.", "hypothetical"),
+        ("Such floods typically kill 200 people a year.", "generic"),
+        ("A quake of this magnitude can kill hundreds of people.", "hypothetical"),
+    ],
+)
+def test_generic_and_hypothetical(sentence: str, kind: str) -> None:
+    text = f"Floods kill 12 in Bangladesh\n{sentence}\nFlash floods killed 12 people on Monday.\n"
+    found = [c for c in extract_claims(_art("a", text)) if c.sentence == sentence]
+    assert found, sentence
+    assert {c.occasion.kind for c in found} == {kind}
+    assert not any(c.occasion.comparable for c in found)
+
+
+def test_figures_deep_in_the_article_need_evidence() -> None:
+    text = (
+        "Fire destroys warehouse\nA fire destroyed a warehouse in Leeds on Friday, injuring two workers.\n"
+        "The building had been empty for a year.\nPolice said 20 people were injured.\n"
+        "The blaze injured three firefighters, the fire service said.\n"
+    )
+    claims = {c.raw: c.occasion for c in extract_claims(_art("a", text))}
+    assert claims["injuring two workers"].kind == "main"  # the lead
+    assert claims["20 people were injured"].kind == "uncertain"  # deep, no reference to the fire
+    assert claims["injured three firefighters"] == Occasion("main", cue="the blaze")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Man found dead\nA man died at 9:15pm on Monday at his home, police said.",
+        "Man found dead\nThe man died at 9 p.m. on Monday.",
+        "Three hurt in crash\nThree people died at one hospital after the crash.",
+        "Blast at factory\nNo one was hurt in the blast on Monday.",
+        "Quake history\nAn earthquake in 1999 killed more than 17,000 people.",
+    ],
+)
+def test_misread_text_makes_no_figure(text: str) -> None:
+    bad = {(c.predicate, c.value.get("lo")) for c in extract_claims(_art("a", text))}
+    assert ("age", 9.0) not in bad and ("age", 1.0) not in bad
+    assert ("injured", 1.0) not in bad and ("killed", 1999.0) not in bad
+
+
+def test_ages_at_death_are_fixed_and_compared_whatever_the_dates() -> None:
+    a = _art(
+        "a", "Actress Jane Marlow dies\nActress Jane Marlow died at 88 on Tuesday in Los Angeles.\n", None
+    )
+    b = _art(
+        "b",
+        "Jane Marlow dead\nJane Marlow, the star of many films, has died aged 91, her family said.\n",
+        None,
+    )
+    (ctr,) = _run(a, b)
+    assert ctr["slot"] == "person:marlow|age"
+
+
+def test_pronoun_ages_go_to_the_one_main_person() -> None:
+    a = _art(
+        "a", "Actress Jane Marlow dies\nActress Jane Marlow died on Tuesday in Los Angeles.\nShe was 88.\n"
+    )
+    (age,) = [c for c in extract_claims(a) if c.predicate == "age"]
+    assert age.subject == "person:marlow" and age.value["lo"] == 88
+    two = _art(
+        "b", "Jane Marlow and John Reed die\nJane Marlow and John Reed died on Tuesday.\nShe was 88.\n"
+    )
+    assert [c for c in extract_claims(two) if c.predicate == "age"] == []  # whose age?
+
+
+def test_ages_at_other_times_are_not_compared() -> None:
+    arrest = _art(
+        "a", "Suspect held\nPolice arrested Jose Ruiz, 27, on Friday after the shooting.\n", "2005-06-25"
+    )
+    trial = _art("b", "Ruiz convicted\nA jury convicted Jose Ruiz, 29, of murder on Tuesday.\n", "2007-03-20")
+    assert _is_candidate(arrest, trial, "Jose Ruiz, 27,", "Jose Ruiz, 29,")
+    assert _run(arrest, trial) == []
+    undated = _art("c", "Ruiz convicted\nA jury convicted Jose Ruiz, 29, of murder on Tuesday.\n", None)
+    (age,) = [c for c in extract_claims(undated) if c.predicate == "age"]
+    assert age.occasion.kind == "uncertain"
+    same_week = _art(
+        "d", "Suspect named\nPolice named the suspect as Jose Ruiz, 28, of Compton.\n", "2005-06-26"
+    )
+    assert len(_run(arrest, same_week)) == 1
+    then = _art("e", "Award\nJane Marlow won an award in 1975, when she was 40, and another in 1980.\n", DAY)
+    assert {c.occasion.kind for c in extract_claims(then) if c.predicate == "age"} == {"earlier"}
+
+
+# --------------------------------------------------------------------------- evolving figures
+
+
+def _dated(aid: str, day: str, text: str) -> Article:
+    # no published_at: the order comes from the dateline (the reference-time helper)
+    title = text.split("\n", 1)[0]
+    return Article(id=aid, text=f"{title}\n{day}\n{text.split(chr(10), 1)[1]}", title=title, source=aid)
+
+
+EARLY = _dated(
+    "a", "March 3, 2024", "Fire kills two\nA fire killed two people in an apartment block on Sunday.\n"
+)
+LATER = _dated(
+    "b", "March 6, 2024", "Fire toll rises\nThe fire killed 17 people in the apartment block, police said.\n"
+)
+SAME_DAY = _dated(
+    "c", "March 3, 2024", "Fire kills 17\nA fire killed 17 people in an apartment block on Sunday.\n"
+)
+
+
+def _types(*articles: Article) -> list[str]:
+    state: dict[str, object] | None = None
+    types: list[str] = []
+    for a in articles:
+        found, ref = analyse(a)
+        msg = Routed(
+            op="article", event_id="ev", article_id=a.id, source=a.id, content_hash=a.id,
+            claims=tuple(found), reference=ref.to_json() if ref else None,
+        )  # fmt: skip
+        state, out = reconcile(state, msg)
+        types += [o.value["type"] for o in out]
+    return types
+
+
+def test_a_grown_toll_in_a_later_report_supersedes() -> None:
+    assert "claim_superseded" in _types(EARLY, LATER)
+    assert "contradiction" not in _types(EARLY, LATER)
+    # the same whichever arrives first: the older report is already outdated
+    assert "claim_superseded" in _types(LATER, EARLY)
+    assert "contradiction" not in _types(LATER, EARLY)
+
+
+def test_reports_closer_than_the_gap_still_conflict() -> None:
+    assert "contradiction" in _types(EARLY, SAME_DAY)
+    # a dateline stands for its day and the day before: two days apart is not yet ordered
+    two_days = _dated("d", "March 5, 2024", "Fire toll rises\nThe fire killed 17 people in the block.\n")
+    assert "contradiction" in _types(EARLY, two_days)
+
+
+def test_fixed_facts_conflict_whatever_the_order() -> None:
+    early = _dated("a", "March 3, 2024", "Singer dies\nThe singer Ann Lee died at 71 on Sunday.\n")
+    later = _dated("b", "March 6, 2024", "Singer mourned\nThe singer Ann Lee, who died at 74, was mourned.\n")
+    assert "contradiction" in _types(early, later)
+    quake_a = _dated("c", "March 3, 2024", "Quake\nA magnitude 6.1 earthquake struck on Sunday.\n")
+    quake_b = _dated("d", "March 6, 2024", "Quake\nA magnitude 6.8 earthquake struck on Sunday.\n")
+    assert "contradiction" in _types(quake_a, quake_b)

@@ -26,12 +26,23 @@ from typing import Any
 
 import py3langid
 
-from worker.core.claims import extract_claims
+from worker.core.claims import analyse
 from worker.core.dedup import DedupConfig, DedupIndex, DedupVerdict, Fingerprint, fingerprint
 from worker.core.events import EventConfig, EventFeatures, EventIndex, Split, event_features
 from worker.core.model import Article, Claim
 from worker.core.overlay import Overlay
-from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile, split_token, update
+from worker.core.reconcile import (
+    BY_EVENT,
+    DEFAULT_CONFIG,
+    Output,
+    ReconcileConfig,
+    Routed,
+    reconcile,
+    split_token,
+    update,
+)
+from worker.core.reftime import ReferenceTime
+from worker.core.reftime import from_json as reftime_from_json
 
 #: Languages claims are extracted from.  Others are grouped by entities and terms only.
 CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
@@ -70,6 +81,7 @@ class Enriched:
     fingerprint: Fingerprint
     features: EventFeatures
     claims: tuple[Claim, ...]
+    reference: ReferenceTime | None = None  # see worker/core/reftime.py
 
     @property
     def content_hash(self) -> str:
@@ -84,6 +96,7 @@ class Enriched:
             "fingerprint": self.fingerprint.to_json(),
             "features": self.features.to_json(),
             "claims": [c.to_json() for c in self.claims],
+            "reference": self.reference.to_json() if self.reference else None,
         }
 
     @classmethod
@@ -96,6 +109,7 @@ class Enriched:
             fingerprint=Fingerprint.from_json(data["fingerprint"]),
             features=EventFeatures.from_json(data["features"]),
             claims=tuple(Claim.from_json(c) for c in data["claims"]),
+            reference=reftime_from_json(data.get("reference")),
         )
 
 
@@ -107,7 +121,8 @@ def ingest(article: Article, timer: StageTimer = _no_timer) -> Enriched:
     with timer("features"):
         features = event_features(article)
     with timer("extract"):
-        claims = tuple(extract_claims(article)) if language in CLAIM_LANGUAGES else ()
+        found, reference = analyse(article, claims=language in CLAIM_LANGUAGES)
+        claims = tuple(found)
     return Enriched(
         article_id=article.id,
         source=article.source_key,
@@ -116,6 +131,7 @@ def ingest(article: Article, timer: StageTimer = _no_timer) -> Enriched:
         fingerprint=fp,
         features=features,
         claims=claims,
+        reference=reference,
     )
 
 
@@ -338,10 +354,13 @@ class Correlator:
             content_hash=enriched.content_hash,
             claims=enriched.claims,
             seq=seq,
+            reference=enriched.reference.to_json() if enriched.reference else None,
         )
 
 
-def reconcile_all(event_claims: dict[str, Any], routed: Iterable[Routed]) -> list[Output]:
+def reconcile_all(
+    event_claims: dict[str, Any], routed: Iterable[Routed], config: ReconcileConfig = DEFAULT_CONFIG
+) -> list[Output]:
     """Reconcile routed messages in order on dict state, as the per-event topic would.
 
     FIFO: a ``merge_in`` a message produces goes to the back of the queue, after the
@@ -352,7 +371,7 @@ def reconcile_all(event_claims: dict[str, Any], routed: Iterable[Routed]) -> lis
     queue = deque(routed)
     while queue:
         msg = queue.popleft()
-        state, more = reconcile(event_claims.get(msg.event_id), msg)
+        state, more = reconcile(event_claims.get(msg.event_id), msg, config)
         if state is None:
             event_claims.pop(msg.event_id, None)
         else:
@@ -371,6 +390,7 @@ class Pipeline:
 
     dedup_config: DedupConfig | None = None
     event_config: EventConfig | None = None
+    reconcile_config: ReconcileConfig = DEFAULT_CONFIG
     timer: StageTimer = _no_timer
     articles: dict[str, Any] = field(default_factory=dict)
     fingerprints: dict[str, Any] = field(default_factory=dict)
@@ -393,7 +413,7 @@ class Pipeline:
             self.correlator.commit()
         outputs = list(result.outputs)
         with self.timer("reconcile"):
-            outputs += reconcile_all(self.event_claims, result.routed)
+            outputs += reconcile_all(self.event_claims, result.routed, self.reconcile_config)
         return outputs
 
     def run(self, articles: Iterable[Article]) -> Iterator[Output]:

@@ -74,6 +74,7 @@ raised again under N's id) before anything routed to N after it.  A records N in
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -82,8 +83,11 @@ import orjson
 import pycountry
 
 from worker.core import claims as claimlib
+from worker.core.claims.frames import publication_days
 from worker.core.ids import stable_id
 from worker.core.model import Claim
+from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
+from worker.core.reftime import from_json as reftime_from_json
 
 SCHEMA_VERSION = 1
 
@@ -133,6 +137,35 @@ MAX_CLAIMS_PER_SLOT = 64
 
 
 @dataclass(frozen=True, slots=True)
+class ReconcileConfig:
+    """Settings of the reconcile rules (``CROSSCHECK_ORDER_GAP_HOURS`` for the worker and replay).
+
+    ``order_gap_s``: two reports are ordered in time only when their reference times are at
+    least this far apart; closer reports of an evolving figure still conflict.
+    """
+
+    order_gap_s: float = DEFAULT_ORDER_GAP_S
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> ReconcileConfig:
+        """The defaults, with ``CROSSCHECK_ORDER_GAP_HOURS`` if set (the worker and replay read it)."""
+        env = os.environ if environ is None else environ
+        raw = env.get("CROSSCHECK_ORDER_GAP_HOURS", "")
+        if raw == "":
+            return cls()
+        try:
+            hours = float(raw)
+        except ValueError:
+            raise ValueError(f"CROSSCHECK_ORDER_GAP_HOURS={raw!r}: expected a number of hours") from None
+        if hours < 0:
+            raise ValueError(f"CROSSCHECK_ORDER_GAP_HOURS={raw!r}: must not be negative")
+        return cls(order_gap_s=hours * 3600)
+
+
+DEFAULT_CONFIG = ReconcileConfig()
+
+
+@dataclass(frozen=True, slots=True)
 class Output:
     """One record for a downstream topic (``updates`` or ``contradictions``)."""
 
@@ -171,6 +204,7 @@ class Routed:
     await_merge: tuple[str, ...] = ()
     merged_event_id: str | None = None
     absorbed: Mapping[str, Any] | None = None
+    reference: Mapping[str, Any] | None = None  # the article's ReferenceTime as JSON
     moved: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
@@ -193,6 +227,8 @@ class Routed:
         if self.merged_event_id is not None:
             out["merged_event_id"] = self.merged_event_id
             out["absorbed"] = None if self.absorbed is None else dict(self.absorbed)
+        if self.reference is not None:
+            out["reference"] = dict(self.reference)
         if self.moved:
             out["moved"] = list(self.moved)
         return out
@@ -213,6 +249,7 @@ class Routed:
             await_merge=tuple(data.get("await_merge") or ()),
             merged_event_id=data.get("merged_event_id"),
             absorbed=data.get("absorbed"),
+            reference=data.get("reference"),
             moved=tuple(data.get("moved") or ()),
         )
 
@@ -325,6 +362,7 @@ class _Work:
     articles: dict[str, Any]
     slots: dict[str, list[str]]
     contradictions: dict[str, dict[str, Any]]
+    config: ReconcileConfig = DEFAULT_CONFIG
     outputs: list[Output] = field(default_factory=list)
     _records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _claims: dict[int, tuple[Mapping[str, Any], Claim]] = field(default_factory=dict)
@@ -379,14 +417,18 @@ def split_token(source_event_id: str) -> str:
     return SPLIT_PREFIX + source_event_id
 
 
-def reconcile(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+def reconcile(
+    state: Mapping[str, Any] | None, msg: Routed, config: ReconcileConfig = DEFAULT_CONFIG
+) -> tuple[dict[str, Any] | None, list[Output]]:
     """Apply one routed message to one event's state. Pure: ``state`` is not modified."""
     if msg.op == "merge_in":
-        return _merge_in(state, msg)
-    return _step(state, msg)
+        return _merge_in(state, msg, config)
+    return _step(state, msg, config)
 
 
-def _step(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+def _step(
+    state: Mapping[str, Any] | None, msg: Routed, config: ReconcileConfig
+) -> tuple[dict[str, Any] | None, list[Output]]:
     """Any op but ``merge_in``: held in ``pending`` while an earlier one waits for a merge.
 
     Holding every later message keeps the event's own order, so the outputs do not
@@ -398,7 +440,7 @@ def _step(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] 
         if any(orjson.dumps(p) == blob for p in pending):
             return dict(state or {}), []  # a redelivery of a message already held
         return {**(state or empty_state()), "pending": [*pending, msg.to_json()]}, []
-    return _apply(state, msg)
+    return _apply(state, msg, config)
 
 
 def _ready(state: Mapping[str, Any] | None, msg: Routed) -> bool:
@@ -411,7 +453,9 @@ def _ready(state: Mapping[str, Any] | None, msg: Routed) -> bool:
     return all(b in have for b in msg.await_merge)
 
 
-def _merge_in(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+def _merge_in(
+    state: Mapping[str, Any] | None, msg: Routed, config: ReconcileConfig
+) -> tuple[dict[str, Any] | None, list[Output]]:
     """An absorbed event's state arrives: keep it until the message awaiting it is reached.
 
     It is folded in by that message (``_apply``), at its place in this event's order,
@@ -433,12 +477,14 @@ def _merge_in(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, A
     current: dict[str, Any] | None = waiting
     outputs: list[Output] = []
     for held in state.get("pending") or ():
-        current, more = _step(current, Routed.from_json(held))
+        current, more = _step(current, Routed.from_json(held), config)
         outputs += more
     return current, outputs
 
 
-def _apply(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+def _apply(
+    state: Mapping[str, Any] | None, msg: Routed, config: ReconcileConfig
+) -> tuple[dict[str, Any] | None, list[Output]]:
     """Apply a message whose awaited merges are all here: fold those first, in its order."""
     if msg.op == "expire":
         return None, []
@@ -458,6 +504,7 @@ def _apply(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any]
         articles=dict(base["articles"]),
         slots=dict(base["slots"]),
         contradictions=dict(base["contradictions"]),
+        config=config,
     )
     absorbed = list(base.get("absorbed", ()))
     inbox = dict(base.get("inbox", {}))
@@ -571,7 +618,10 @@ def _apply_article(work: _Work, msg: Routed) -> None:
         return  # already applied: at-least-once redelivery is a no-op
     if previous is not None:
         _remove_article_claims(work, msg.article_id)
-    work.articles[msg.article_id] = {"h": msg.content_hash, "src": msg.source, "pub": msg.published_at}
+    meta: dict[str, Any] = {"h": msg.content_hash, "src": msg.source, "pub": msg.published_at}
+    if msg.reference:
+        meta["ref"] = dict(msg.reference)
+    work.articles[msg.article_id] = meta
     seen: set[tuple[str, str]] = set()
     for claim in msg.claims:
         rec = _record(msg, claim)
@@ -684,23 +734,16 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     if claim.kind == "role" and conflicts:
         conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
 
-    superseded = [r for r in conflicts if _supersedes(r, rec)]
-    if superseded:
-        for old in superseded:
-            work.outputs.append(
-                update(
-                    "claim_superseded",
-                    work.event_id,
-                    [work.event_id, slot, old["id"], rec["id"]],
-                    event_id=work.event_id,
-                    slot=slot,
-                    claims=[_public(old), _public(rec)],
-                    summary=f"{rec['source']} revises {claimlib.describe(work.claim(old))} "
-                    f"to {claimlib.describe(claim)}",
-                )
-            )
-            _resolve_contradictions_of(work, old, rec)
-        conflicts = [r for r in conflicts if r not in superseded]
+    # An evolving figure in reports far enough apart in time: the later one revises the
+    # earlier, whichever arrived first (a late-arriving older report is already outdated).
+    superseded = [r for r in conflicts if _supersedes(work, r, rec)]
+    outdated_by = [r for r in conflicts if r not in superseded and _supersedes(work, rec, r)]
+    for old in superseded:
+        _superseded(work, slot, old, rec)
+        _resolve_contradictions_of(work, old, rec)
+    if outdated_by:
+        _superseded(work, slot, rec, outdated_by[0])
+    conflicts = [r for r in conflicts if r not in superseded and r not in outdated_by]
 
     covered: set[str] = set()
     for cid in sorted(work.contradictions):
@@ -736,7 +779,7 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     for group in _compatible_groups(work, remaining):
         _open_contradiction(work, slot, rec, group)
 
-    if not conflicts and not superseded:
+    if not conflicts and not superseded and not outdated_by:
         same = [r for r, rel in relations if rel == "same" and r["source"] != rec["source"]]
         refined = [r for r, rel in relations if rel == "refines"]
         new_source = rec["source"] not in {r["source"] for r, rel in relations if rel == "same"}
@@ -814,11 +857,44 @@ def _compatible_groups(work: _Work, recs: list[dict[str, Any]]) -> list[list[dic
     return groups
 
 
-def _supersedes(old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
-    """A later report revising a preliminary value, or a grown evolving figure."""
-    old_pub, new_pub = old.get("published_at"), new.get("published_at")
-    if not old_pub or not new_pub or not new_pub > old_pub:
-        return False  # "later" needs both dates; arrival order alone is not evidence
+def _superseded(work: _Work, slot: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    work.outputs.append(
+        update(
+            "claim_superseded",
+            work.event_id,
+            [work.event_id, slot, old["id"], new["id"]],
+            event_id=work.event_id,
+            slot=slot,
+            claims=[_public(old), _public(new)],
+            summary=f"{new['source']} revises {claimlib.describe(work.claim(old))} "
+            f"to {claimlib.describe(work.claim(new))}",
+        )
+    )
+
+
+def reference_of(articles: Mapping[str, Any], article_id: str) -> ReferenceTime | None:
+    """An article's reference time as the event state holds it (older states: from ``pub``)."""
+    meta = articles.get(article_id) or {}
+    ref = reftime_from_json(meta.get("ref"))
+    if ref is None and meta.get("pub"):
+        days = publication_days(str(meta["pub"]), None)
+        if days is not None:
+            ref = ReferenceTime(days[0], days[1], "published_at", _instant(str(meta["pub"])))
+    return ref
+
+
+def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """``new`` is a later report (by at least the order gap) revising ``old``: a value
+    ``old`` called preliminary, or an evolving figure (a toll) that grew.
+
+    "Later" comes from the two articles' reference times (``published_at``, else a
+    dateline or a date in the text); without both, arrival order alone is not evidence.
+    Fixed facts (an age at death, a score, a magnitude, a duration) are never evolving.
+    """
+    old_ref = reference_of(work.articles, old["article_id"])
+    new_ref = reference_of(work.articles, new["article_id"])
+    if not ordered(old_ref, new_ref, work.config.order_gap_s):
+        return False
     old_claim = old["claim"]
     if PRELIMINARY_HEDGES.intersection(old_claim.get("hedges") or ()):
         return True

@@ -16,7 +16,9 @@ The order of evidence, strongest first:
 3. a full date in the **first sentence** of the body ("… checked herself in on
    Tuesday, December 9, 2008."), unless it bounds another happening ("since", "before").
 
-Else there is none, and whatever needs it abstains.  A date with no year, a bare year
+Else there is none, and whatever needs it abstains.  A dateline stands for its day and
+the day before (update stamps and other zones shift it), a first-sentence date for its
+day and the day after (the news is written on the day or the next).  A date with no year, a bare year
 or a month is never a reference time.  Only the day is taken from a dateline: a clock
 time next to it may be the update time, and the order of reports needs care more than
 precision (see :func:`ordered`).
@@ -152,11 +154,16 @@ def reference_time(
         return ReferenceTime(days[0], days[1], "published_at", _instant(published_at))
     d = dateline(text, title)
     if d is not None:
-        return ReferenceTime(d, d, "dateline")
+        # a dateline is often an update stamp, or a day in another zone than the writer's
+        # ("April 10, 2007-7:07AM" on a story written the evening before): the day before too
+        return ReferenceTime(d - _DAY, d, "dateline")
     d = first_sentence_date(text)
     if d is not None:
-        return ReferenceTime(d, d, "text")
+        return ReferenceTime(d, d + _DAY, "text")  # the news's date: written that day or the next
     return None
+
+
+_DAY = dt.timedelta(days=1)
 
 
 def _instant(published_at: str | None) -> float | None:

@@ -111,6 +111,8 @@ sentences longer than ``MAX_SENTENCE_CHARS`` are truncated for the heavy pattern
 
 from __future__ import annotations
 
+import dataclasses
+
 from worker.core.claims.frames import (
     ANCHORED_KINDS,
     PAST_EVENT_DAYS,
@@ -121,9 +123,10 @@ from worker.core.claims.frames import (
     publication_days,
     relative_dates,
 )
+from worker.core.claims.occasion import age_fields, main_occasion, occasion_of
 from worker.core.claims.places import find_places
 from worker.core.claims.propositions import find_propositions
-from worker.core.claims.quantities import APPROX_TOLERANCE, Found, find_quantities
+from worker.core.claims.quantities import APPROX_TOLERANCE, MAIN_PERSON, Found, find_quantities
 from worker.core.claims.relate import RULES, describe, relate
 from worker.core.claims.roles import Memo, RoleMention, person_countries, role_mentions
 from worker.core.claims.text import MAX_SENTENCE_CHARS, lower_aligned, sentences
@@ -135,7 +138,8 @@ from worker.core.claims.times import (
     find_times,
     published_date,
 )
-from worker.core.model import MAIN, Article, Claim, Occasion
+from worker.core.model import MAIN, Article, Claim
+from worker.core.reftime import ReferenceTime, reference_time
 
 __all__ = [
     "APPROX_TOLERANCE",
@@ -143,6 +147,8 @@ __all__ = [
     "MAX_SENTENCE_CHARS",
     "PAST_EVENT_DAYS",
     "RULES",
+    "analyse",
+    "article_reference",
     "describe",
     "earlier_anchor",
     "extract_claims",
@@ -162,15 +168,35 @@ def earlier_anchor(sentence: str, published_at: str | None = None) -> str | None
     return found[0].key if found else None
 
 
+def article_reference(article: Article) -> ReferenceTime | None:
+    """The article's reference time (:mod:`worker.core.reftime`), its zone taken from the text."""
+    return reference_time(article.text, article.published_at, article.title, article_zone(article.text)[0])
+
+
 def extract_claims(article: Article) -> list[Claim]:
     """Typed claims of one article, in text order ([] unless the language is None or "en")."""
-    if article.language not in (None, "en") and not str(article.language).lower().startswith("en"):
-        return []
+    return analyse(article, claims=True)[0]
+
+
+def analyse(article: Article, claims: bool = True) -> tuple[list[Claim], ReferenceTime | None]:
+    """The article's claims (unless ``claims`` is false: a language without them) and its
+    reference time, in one pass (the time zone the text reveals serves both)."""
     text = article.text
     zone = article_zone(text)
-    days = publication_days(article.published_at, zone[0])
+    ref = reference_time(text, article.published_at, article.title, zone[0])
+    if not claims or (
+        article.language not in (None, "en") and not str(article.language).lower().startswith("en")
+    ):
+        return [], ref
+    return _extract(article, zone, ref), ref
+
+
+def _extract(article: Article, zone: tuple[str | None, str | None], ref: ReferenceTime | None) -> list[Claim]:
+    text = article.text
+    days = ref.days if ref is not None else None
     pub = days[1] if days else published_date(article.published_at)
     sents = sentences(text)
+    main = main_occasion(article.title, sents, ref)
     # pass 1: everything but propositions; roles also tell which country a person speaks for
     per_sentence: list[list[Found]] = []
     lows: list[str] = []
@@ -203,7 +229,7 @@ def extract_claims(article: Article) -> list[Claim]:
                 "given": r.given,
             }
             found.append(Found("role", r.person, "role", value, r.start, r.end))
-        per_sentence.append(found)
+        per_sentence.append(_own_dates(found, s))
         lows.append(low)
         sentence_frames.append(frames(s, low, days, rels, dates) if (rels or dates or found) else [])
     countries = person_countries(mentions)
@@ -221,14 +247,19 @@ def extract_claims(article: Article) -> list[Claim]:
         for found_claim in found:
             f = found_claim
             occasion = MAIN
-            if f.kind in ANCHORED_KINDS and not f.subject.startswith("person:"):
+            if f.kind in ANCHORED_KINDS:
+                # a figure about an earlier happening mentioned in passing ("In February, a gunman
+                # killed five people ...") has its frame; the occasion weighs it with the other cues
                 anchor = frame_of(sframes, f.start, f.end) if sframes else None
                 if anchor is None and days is None and f.kind == "date" and f.value.get("lo"):
                     anchor = _before_first_date(first_date, f)
-                if anchor:
-                    # a figure about an earlier happening mentioned in passing ("In February, a
-                    # gunman killed five people ..."): its own slot, never compared with this event's
-                    occasion = Occasion("earlier", anchor)
+                if f.subject == MAIN_PERSON:
+                    if main.person is None:
+                        continue  # "she was 102" with no one person up front: whose age?
+                    f = dataclasses.replace(f, subject=main.person, value={**f.value, "given": main.given})
+                occasion = occasion_of(f, sent, lows[i], main, anchor)
+                if f.predicate == "age":
+                    f = dataclasses.replace(f, value={**f.value, **age_fields(occasion, main)})
             start = sent.start + max(0, f.start)
             end = sent.start + min(len(s), f.end)
             key = (f.kind, f.subject, f.predicate, start, end)
@@ -251,6 +282,26 @@ def extract_claims(article: Article) -> list[Claim]:
             )
     claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
     return claims
+
+
+def _own_dates(found: list[Found], sentence: str) -> list[Found]:
+    """A happening dated by a possessive ("Saturday's shooting") has that date: other dates
+    of the sentence found near it ("On Wednesday, officers in Saturday's shooting were
+    arrested") are another happening's."""
+    owned = {
+        f.subject for f in found if f.kind == "date" and sentence[max(0, f.end - 2) : f.end] in ("'s", "’s")
+    }
+    if not owned:
+        return found
+    return [
+        f
+        for f in found
+        if not (
+            f.kind == "date"
+            and f.subject in owned
+            and sentence[max(0, f.end - 2) : f.end] not in ("'s", "’s")
+        )
+    ]
 
 
 def _before_first_date(first: dict[str, tuple[str, str]], f: Found) -> str | None:

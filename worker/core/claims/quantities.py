@@ -316,7 +316,7 @@ _PEOPLE = (
 )
 _COUNT_VERBS = {
     "killed": "killed", "dead": "killed", "died": "killed", "dies": "killed", "perished": "killed",
-    "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
+    "die": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
     "hospitalised": "injured", "arrested": "arrested", "detained": "arrested", "missing": "missing",
     "evacuated": "evacuated", "rescued": "rescued",
 }  # fmt: skip
@@ -324,11 +324,13 @@ _CV = "|".join(_COUNT_VERBS)
 _COUNT_SUBJ = re.compile(
     rf"(?<![\w.,-])(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:of\s)?(?:more\s)?(?P<noun>{_PEOPLE})|\sof\sthem|\sof\sthose)?"
-    rf"(?:\s(?:were|was|have\sbeen|had\sbeen|are|got|have|had|been))?\s(?P<verb>{_CV})\b",
+    rf"(?:\s(?:were|was|have\sbeen|had\sbeen|are|got|have|had|been|(?:could|would|may|might|will|can)"
+    rf"(?:\shave)?(?:\sbe|\sbeen)?))?\s(?P<verb>{_CV})\b",
     re.IGNORECASE,
 )
 _COUNT_OBJ = re.compile(
-    rf"\b(?P<verb>killing|killed|injuring|injured|wounding|wounded|arresting|arrested|left|leaving)\s"
+    rf"\b(?P<verb>killing|killed|kills|kill|injuring|injured|injures|injure|wounding|wounded|arresting|arrested|"
+    rf"left|leaving)\s"
     rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
     re.IGNORECASE,
@@ -392,8 +394,8 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
 
 
 _OBJ_VERB_SCAN = re.compile(
-    r"\b(?:" + trie_regex(["killing", "killed", "injuring", "injured", "wounding", "wounded", "arresting",
-                           "arrested", "left", "leaving"]) + r")\s"
+    r"\b(?:" + trie_regex(["killing", "killed", "kills", "kill", "injuring", "injured", "injures", "injure",
+                           "wounding", "wounded", "arresting", "arrested", "left", "leaving"]) + r")\s"
 )  # fmt: skip
 
 
@@ -412,6 +414,8 @@ def _count_obj_matches(sentence: str, low: str) -> list[re.Match[str]]:
 
 
 _PARTITIVE = re.compile(r"\bof\s(?:the\s|those\s|these\s)?$", re.IGNORECASE)
+_NONE_BEFORE = re.compile(r"\b(?:no|not|nobody|none)\s$")
+_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|by|from|until|during|year)\s(?:19|20)\d\d$")
 
 
 def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
@@ -420,6 +424,10 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
         return
     seen: set[tuple[int, int]] = set()
     for m in _count_subj_matches(sentence, low):
+        if _NONE_BEFORE.search(low, max(0, m.start("num") - 8), m.start("num")):
+            continue  # "no one was hurt", "not one person died": zero, not one
+        if _YEAR_BEFORE.search(low, max(0, m.start("num") - 12), m.end("num")):
+            continue  # "an earthquake in 1999 killed …": a year, not a count
         if _NOUN_AFTER.match(sentence, m.end()):
             continue  # "23 severely wounded Ukrainian soldiers": an adjective, not the event's count
         if _PARTITIVE.search(sentence, max(0, m.start("num") - 12), m.start("num")):
@@ -448,6 +456,10 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
         base = (m.group("dead") or verb).strip().lower()
         pred = {
             "killing": "killed",
+            "kills": "killed",
+            "kill": "killed",
+            "injures": "injured",
+            "injure": "injured",
             "injuring": "injured",
             "wounding": "injured",
             "arresting": "arrested",
@@ -473,10 +485,35 @@ _AGE_APPOS = re.compile(rf"(?P<name>{_NAME}),\s(?P<age>\d{{1,3}}),")
 _AGE_ADJ = re.compile(
     rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?:[a-z]+\s){{0,2}}(?P<name>{_NAME})"
 )
+#: Words that cannot stand between "N-year-old" and the person's name.
+_NOT_BETWEEN = frozenset(("in", "of", "at", "from", "on", "for", "with", "and", "to", "by", "near"))
+#: A capitalised word followed by one of these is a place or group modifier, not a name.
+_PERSON_NOUN_AFTER = re.compile(
+    r"\s(?:man|woman|men|women|boy|girl|resident|residents|native|teen|teenager|youth|student|mother|"
+    r"father|couple|driver|worker|officer|motorist|pedestrian)\b"
+)
+#: What a number after "died at" must not be followed by: it is a clock time ("died at
+#: 9:15pm", "died at 9 p.m."), a percentage or a span, not an age.
+_NOT_AGE_AFTER = (
+    r"(?!\s?[:.]\s?\d|\s?[aApP]\.?\s?[mM]\b|\s?o['’]clock|\s?%|\s(?:percent|hours?|minutes?|days?|"
+    r"weeks?|months?|a\.m|p\.m|am\b|pm\b|in\sthe\s(?:morning|evening|afternoon)))"
+)
+#: After an age at death comes the end of the clause or a preposition, never a noun
+#: ("died at one hospital" is a place).
+_AGE_END = r"(?=\s*(?:[,.;:)\]—–]|$|\s(?:in|on|after|following|from|of|years?|at|and|but|while|when|-)\b))"
 _AGE_DEATH = re.compile(
     rf"\b(?:dies|died|dead|passed\saway)\s(?:\w+\s){{0,3}}?(?:at|aged|at\sthe\sage\sof)\s"
-    rf"(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})\b"
+    rf"(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})\b{_NOT_AGE_AFTER}{_AGE_END}"
 )
+#: "Jane Doe, aged 58," / "Jane Doe, 58, who was": the name and "aged" next to it.
+_AGE_AGED = re.compile(rf"(?P<name>{_NAME}),?\s(?:was\s)?aged\s(?P<age>\d{{1,3}})\b{_NOT_AGE_AFTER}")
+#: "She was 102." / "He was 64 years old": a pronoun's age, the article's main person's
+#: when the text names only one person up front (resolved by the caller).
+_AGE_PRONOUN = re.compile(
+    r"\b(?:[Hh]e|[Ss]he)\s(?:was|is)\s(?P<age>\d{1,3})(?:\syears?\sold)?(?=[.,;]|\sand\b|$)"
+)
+#: The subject given to an age whose person is a pronoun or is not named next to it.
+MAIN_PERSON = "person:?"
 _NAME_RE = re.compile(_NAME)
 #: What every appositive age has ("Smith, 62,"): a literal-led search, far cheaper than _AGE_APPOS.
 _APPOS_HINT = re.compile(r",\s\d{1,3},")
@@ -490,11 +527,15 @@ def _age(v: float, name: str) -> dict[str, Any]:
 
 
 def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
+    """Ages of people.  A pronoun's age, or an age at death with no name before it, gets the
+    subject :data:`MAIN_PERSON` for the caller to resolve (or drop)."""
     low = _lower(sentence, low)
     death = "die" in low or "dead" in low or "passed away" in low
     appos = _APPOS_HINT.search(sentence) is not None
     adj = "year" in low and "old" in low
-    if not (death or appos or adj):
+    aged = "aged " in low
+    pronoun = "he was " in low or "he is " in low
+    if not (death or appos or adj or aged or pronoun):
         return
     past = bool(_PAST_YEAR.search(sentence))
     for m in _AGE_DEATH.finditer(sentence) if death else ():
@@ -502,12 +543,24 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
         names = [
             n for n in _NAME_RE.finditer(sentence, max(0, m.start() - 80), m.start()) if " " in n.group()
         ]
-        if not names:
-            continue
-        key = person_key(names[-1].group())
         v = parse_number(m.group("age"))
-        if key and v is not None and 0 < v < 130:
-            yield Found("quantity", key, "age", _age(v, names[-1].group()), m.start(), m.end())
+        if v is None or not 0 < v < 130:
+            continue
+        key = person_key(names[-1].group()) if names else MAIN_PERSON
+        if key:
+            value = _age(v, names[-1].group()) if names else interval(v, None, "years")
+            yield Found("quantity", key, "age", value, m.start(), m.end())
+    for m in _AGE_AGED.finditer(sentence) if aged else ():
+        key = person_key(m.group("name"))
+        v = float(m.group("age"))
+        if key and 0 < v < 130:
+            yield Found("quantity", key, "age", _age(v, m.group("name")), m.start(), m.end())
+    for m in _AGE_PRONOUN.finditer(sentence) if pronoun else ():
+        v = float(m.group("age"))
+        if 0 < v < 130:
+            yield Found(
+                "quantity", MAIN_PERSON, "age", interval(v, None, "years"), m.start("age"), m.end("age")
+            )
     if past:
         return  # "Smith, 62, told reporters in 2015": an age at a past date, not today's
     for m in _AGE_APPOS.finditer(sentence) if appos else ():
@@ -516,6 +569,11 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
         if key and 0 < v < 130 and not re.match(r"\s?\d{4}", sentence[m.end() : m.end() + 6]):
             yield Found("quantity", key, "age", _age(v, m.group("name")), m.start(), m.end())
     for m in _AGE_ADJ.finditer(sentence) if adj else ():
+        between = sentence[m.end("age") : m.start("name")].lower().split()
+        if any(w in _NOT_BETWEEN for w in between):
+            continue  # "a 30-year-old congregation in Wasilla": the age is not of a person named next
+        if _PERSON_NOUN_AFTER.match(sentence, m.end("name")):
+            continue  # "a 57-year-old Wasilla woman": the name is a place
         key = person_key(m.group("name"))
         v = parse_number(m.group("age"))
         if key and v is not None and 0 < v < 130:

@@ -79,6 +79,24 @@ def relate_intervals(a: tuple[float, float, bool, bool], b: tuple[float, float, 
     return "compatible"
 
 
+#: Two ages "as of" reference times further apart than this are ages at different times.
+AGE_SAME_TIME_DAYS = 31
+
+
+def _same_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two ages describe the person at the same time: both at death, both as of reference
+    times within a month, or one at death and the other dated.  Values without the
+    fields (made before ages were anchored) compare as before."""
+    if not ({"asof", "at_death"} & (a.keys() | b.keys())):
+        return True
+    if a.get("at_death") and b.get("at_death"):
+        return True
+    x, y = a.get("asof"), b.get("asof")
+    if x and y:
+        return abs(_day_index(str(x)) - _day_index(str(y))) <= AGE_SAME_TIME_DAYS
+    return bool((a.get("at_death") and y) or (b.get("at_death") and x))
+
+
 def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     if "score" in a or "score" in b:
         return "same" if list(a.get("score") or []) == list(b.get("score") or []) else "conflict"
@@ -188,11 +206,19 @@ def _relate_prop(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return "same"
 
 
-def relate(a: Claim, b: Claim) -> str:
-    """Relation of two claims of the same slot: same/refines/generalizes/compatible/conflict."""
+def relate(a: Claim, b: Claim, rules: bool = True) -> str:
+    """Relation of two claims of the same slot: same/refines/generalizes/compatible/conflict.
+
+    ``rules=False`` gives the bare relation of the values, without the person rules below
+    (namesakes, ages at different times): what the evaluation's candidate pairs use.
+    """
     if a.kind != b.kind:
         return "compatible"
     rel = _relate_values(a.kind, a.value, b.value)
+    if not rules:
+        return rel
+    if rel == "conflict" and a.predicate == "age" and not _same_time(a.value, b.value):
+        return "compatible"  # a person's ages at different times
     if (
         rel != "same"
         and a.kind in ("role", "quantity")

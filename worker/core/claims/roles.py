@@ -119,9 +119,23 @@ _MOD_WORDS = frozenset((
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
 
+#: Capitalised words that precede a name without being part of it ("Actress Jane Marlow").
+_NOT_GIVEN = frozenset(
+    {w for t in _TITLE_LIST for w in t.split() if " " not in t}
+    | {"legendary", "veteran", "former", "late", "the", "actor", "actress", "singer", "star", "dr", "mr",
+       "mrs", "ms", "sir", "dame", "lord", "lady", "rev", "police", "officer", "deputy", "sgt", "lt", "capt",
+       "suspect", "victim", "climber", "player", "boxer", "pilot", "driver", "teen", "teenager"}
+)  # fmt: skip
+
+
 def given_name(name: str) -> str | None:
-    """The first name of a written full name ("Dan Scavino" -> "dan"), None for a bare surname."""
+    """The first name of a written full name ("Dan Scavino" -> "dan"), None for a bare surname.
+
+    Title and descriptor words before the name are not its first name ("Actress Jane
+    Marlow" -> "jane")."""
     toks = [t for t in name.split() if len(t.rstrip(".")) > 1]
+    while len(toks) > 1 and fold(toks[0]).rstrip(".") in _NOT_GIVEN:
+        toks = toks[1:]
     if len(toks) < 2:
         return None
     return fold(toks[0])
