@@ -64,21 +64,39 @@ into it, and ``Assignment.merged`` lists them.  The survivor's record remembers
 so :meth:`EventIndex.resolve` maps an absorbed id to its survivor and a redelivered
 trigger gets the same assignment back, ``merged`` included.
 
+Identity
+--------
+Each article carries its signature (``worker/core/signature.py``: when, where, who,
+final score, from its headline and lead), and with ``identity_sim`` or
+``identity_block`` > 0 each record keeps its members' aggregate (``sig``: how many
+members name each day range, place, main person, score and year).  A candidate that
+passes the threshold and the gate is checked against it (``signature.event_conflicts``;
+the date against the nearest member's).  The rule (:meth:`EventIndex._apart`): two
+identity conflicts (``identity_block``), or one conflict and a similarity under
+``identity_sim``, mean another happening, and the candidate fails.  Merges are checked
+the same way, event against event, and so are the members of an event when a split
+is considered (two members the rule calls apart have affinity :data:`APART`).
+``identity_agree`` (off) would multiply the similarity when the main person is the
+event's.
+
 Splits
 ------
 Online grouping decides early, on little evidence; later articles can show that an
 event holds two happenings.  With ``split_threshold`` > 0, each record keeps a small
 summary of its founder and its ``split_members`` most recent members (their
-``split_keys`` heaviest raw keys, their time).  After an article joins, the members
-are re-clustered by :func:`split_groups` over their pairwise affinity
-(:meth:`EventIndex._affinity`: the cosine of their summaries under today's weights;
-the identity evidence of the event signature is meant to lower it): average linkage
-joins groups while their mean affinity reaches ``split_threshold``, and the largest
-group without the founder, if it has ``split_min_part`` members, moves to a new event
-(``split_event_id(source, first moved member)``).  The source keeps its id, its
-founder and the rest; the moved members' summary keys are taken out of its centroid
-(keys outside the summaries stay: an approximation) and make the new event's
-centroid and reps.  The source's record remembers ``splits`` = [new id, triggering
+``split_keys`` heaviest keys with the weights they had when they joined, their time,
+signature and prominent names).  After an article joins, its affinity to each member
+is computed (:meth:`EventIndex._affinity`: the cosine of the summaries, or
+:data:`APART` when the identity rule calls the two different happenings); when one is
+under ``split_threshold``, all members are re-clustered by :func:`split_groups`:
+average linkage joins groups while their mean affinity reaches ``split_threshold``,
+and the largest group without the founder, if it has ``split_min_part`` members,
+moves to a new event (``split_event_id(source, first moved member)``).  An article
+close to every member leaves the grouping the last check found as it was, so the
+check is skipped.  The source keeps its id, its founder and the rest; the moved
+members' summary keys (as raw weights under today's key weights) are taken out of
+its centroid (keys outside the summaries stay: an approximation) and make the new
+event's centroid and reps.  The source's record remembers ``splits`` = [new id, triggering
 article, moved ids] and the new one ``origin`` = [source id, trigger, moved ids], so a
 redelivered trigger gets the same assignment (``Assignment.split``) back.  Members
 beyond the summary window never move.
@@ -150,7 +168,29 @@ from typing import Any
 
 from worker.core.chrome import strip_chrome
 from worker.core.model import Article
-from worker.core.textfeatures import content_terms_of, date_keys, entity_tokens_of, number_keys, scan
+from worker.core.signature import (
+    DATE_GAP_DAYS,
+    Signature,
+    aggregate_add,
+    aggregate_merge,
+    aggregate_signature,
+    conflicts,
+    date_conflict,
+    day_gap,
+    event_conflicts,
+    settled,
+    text_signature,
+)
+from worker.core.signature import EMPTY as EMPTY_SIGNATURE
+from worker.core.textfeatures import (
+    Run,
+    capital_runs,
+    content_terms_of,
+    date_keys,
+    entity_tokens_of,
+    number_keys,
+    scan,
+)
 
 JSON = dict[str, Any]
 
@@ -160,6 +200,10 @@ TITLE_WEIGHT = 2.0
 MAX_FEATURE_KEYS = 300
 #: A key is "at most mentioned in passing" below this fraction of ``salient_weight``.
 PASSING = 0.5
+#: Affinity of two members the identity rule calls different happenings (splits).
+APART = -1.0
+#: Most names a member summary keeps (for "who" between members).
+MAX_MEMBER_NAMES = 12
 #: Most merge records (absorbed id, triggering article) an event keeps.
 MAX_ABSORBED = 32
 #: Prefix of the environment variables :meth:`EventConfig.from_env` reads.
@@ -201,15 +245,22 @@ class EventFeatures:
 
     keys: tuple[tuple[str, float], ...]
     time: float | None = None
+    #: The article's identifying facts (``worker/core/signature.py``).
+    sig: Signature = EMPTY_SIGNATURE
 
     def to_json(self) -> JSON:
-        return {"keys": [[k, w] for k, w in self.keys], "time": self.time}
+        out: JSON = {"keys": [[k, w] for k, w in self.keys], "time": self.time}
+        if self.sig != EMPTY_SIGNATURE:
+            out["sig"] = self.sig.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EventFeatures:
         keys = tuple(sorted((str(k), float(w)) for k, w in data.get("keys") or ()))
         time = data.get("time")
-        return cls(keys=keys, time=None if time is None else float(time))
+        return cls(
+            keys=keys, time=None if time is None else float(time), sig=Signature.from_json(data.get("sig"))
+        )
 
 
 def event_features(article: Article) -> EventFeatures:
@@ -226,11 +277,13 @@ def event_features(article: Article) -> EventFeatures:
     common = {tok for _, _, spans in parts for tok, _, _ in spans if tok[0].islower()}
     counts: dict[str, float] = {}
     body_names: set[str] = set()
+    runs: dict[str, list[Run]] = {}
     for part, weight, spans in parts:
         words = [tok for tok, _, _ in spans]
         for term in content_terms_of(words):
             counts[term] = counts.get(term, 0.0) + weight
-        ents = entity_tokens_of(part, spans, common, known=body_names)
+        runs[part] = capital_runs(part, spans)
+        ents = entity_tokens_of(part, spans, common, known=body_names, runs=runs[part])
         if part is body:
             body_names = set(ents)
         elif body_names:
@@ -245,7 +298,21 @@ def event_features(article: Article) -> EventFeatures:
             counts[NUMBER + num] = counts.get(NUMBER + num, 0.0) + weight
     weighted = {k: round(1.0 + math.log(c), 4) for k, c in counts.items() if c >= 1.0}
     top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]
-    return EventFeatures(keys=tuple(sorted(top)), time=_parse_time(article.published_at))
+    scan_of = {part: spans for part, _, spans in parts}
+    return EventFeatures(
+        keys=tuple(sorted(top)),
+        time=_parse_time(article.published_at),
+        sig=text_signature(
+            title=title,
+            title_spans=scan_of.get(title, []),
+            title_runs=runs.get(title, []),
+            body=body,
+            body_spans=scan_of.get(body, []),
+            body_runs=runs.get(body, []),
+            common=common,
+            years=[int(k[len(DATE) + 1 :]) for k in counts if k.startswith(DATE + "y")],
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +339,18 @@ class EventConfig:
     #: An article that also reaches this similarity with a second passing event (and
     #: the two events do not contradict each other) merges them; 0 disables merges.
     merge_threshold: float = 0.0
+    #: Identity (see "Identity" in the module docstring; both 0: off).  An article
+    #: whose signature has one identity conflict with an event joins it only at or
+    #: above ``identity_sim``; ``identity_block`` conflicts (0: no number) keep it out.
+    identity_sim: float = 0.0
+    identity_block: int = 0
+    #: An article whose main person is the event's (and nothing conflicts) scores
+    #: ``1 + identity_agree`` times its similarity: agreement on identity is evidence.
+    identity_agree: float = 0.0
+    #: Raw key weight at which a name counts as named by a side (for "who").
+    names_weight: float = 1.5
+    #: Dated reports further apart than this many days are different happenings.
+    date_gap_days: int = DATE_GAP_DAYS
     #: Splits (0 disables): members whose groups' mean affinity stays below this are
     #: re-clustered apart, and a group of at least ``split_min_part`` members that does
     #: not hold the founder moves to a new event (see "Splits" in the module docstring).
@@ -280,7 +359,7 @@ class EventConfig:
     split_min_part: int = 2
     #: Members (besides the founder, the most recent) whose summaries a record keeps
     #: for splits, and the keys each summary keeps.  Stored only while splits are on.
-    split_members: int = 24
+    split_members: int = 16
     split_keys: int = 20
     #: Pseudo-documents of background corpus in the IDF (see module docstring).
     prior_docs: float = 20.0
@@ -454,6 +533,9 @@ class EventIndex:
     def __init__(self, events: MutableMapping[str, Any], config: EventConfig | None = None) -> None:
         self.events = events
         self.config = config or EventConfig()
+        cfg = self.config
+        #: Identity evidence in use: records keep their members' signature aggregate.
+        self._identity = cfg.identity_sim > 0.0 or cfg.identity_block > 0
         self._df: dict[str, int] = {}
         self._n = 0
         self._postings: dict[str, dict[str, None]] = {}
@@ -668,6 +750,59 @@ class EventIndex:
         missing_mine = math.fsum(sorted(self._idf(k) for k in theirs if my_weight(k) < floor))
         return min(missing_theirs, missing_mine)
 
+    # -- identity ------------------------------------------------------------------
+
+    def _apart(self, found: Sequence[str], sim: float) -> bool:
+        """The identity rule: two conflicts (``identity_block``), or one conflict and a
+        similarity under ``identity_sim``, mean another happening."""
+        cfg = self.config
+        if not found:
+            return False
+        if cfg.identity_block > 0 and len(found) >= cfg.identity_block:
+            return True
+        return sim < cfg.identity_sim
+
+    def _names(self, raw: Iterable[tuple[str, float]]) -> frozenset[str]:
+        """The names a side mentions prominently enough to count (raw weight)."""
+        floor = self.config.names_weight
+        return frozenset(k[1:] for k, w in raw if k[0] == "@" and w >= floor)
+
+    def _event_names(self, record: Mapping[str, Any]) -> frozenset[str]:
+        return self._names((k, float(v[0])) for k, v in record["keys"].items())
+
+    def _conflicts(self, features: EventFeatures, record: Mapping[str, Any]) -> list[str]:
+        """Identity conflicts of an article with an event (its members' aggregate)."""
+        agg = record.get("sig")
+        if not agg or features.sig == EMPTY_SIGNATURE:
+            return []
+        return event_conflicts(
+            features.sig,
+            self._names(features.keys),
+            agg,
+            self._event_names(record),
+            self.config.date_gap_days,
+        )
+
+    def _agrees(self, features: EventFeatures, record: Mapping[str, Any]) -> bool:
+        """The article's main person is the event's, and nothing conflicts."""
+        main = features.sig.main
+        if not main or not record.get("sig"):
+            return False
+        theirs, _days = aggregate_signature(record["sig"])
+        return theirs.main == main and not self._conflicts(features, record)
+
+    def _pair_conflicts(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+        """Identity conflicts of two events (for a merge)."""
+        sig_a, days_a = aggregate_signature(a.get("sig"))
+        sig_b, days_b = aggregate_signature(b.get("sig"))
+        found = conflicts(sig_a, self._event_names(a), sig_b, self._event_names(b), self.config.date_gap_days)
+        gap = self.config.date_gap_days
+        if days_a and days_b:
+            x, y = min(((x, y) for x in days_a for y in days_b), key=lambda p: day_gap(*p))
+            if date_conflict(x, sig_a.years, y, sig_b.years, gap):
+                found = settled(["date", *found], sig_a, sig_b)
+        return found
+
     # -- public API ----------------------------------------------------------------
 
     def event_of(self, article_id: str) -> str | None:
@@ -709,7 +844,11 @@ class EventIndex:
             if cfg.contradiction > 0.0 and sim >= cfg.threshold:
                 clash = self._contradiction(salient, raw_weight, self._core(record), _mean_weight(record))
                 sim /= 1.0 + cfg.contradiction * clash
+            if self._identity and cfg.identity_agree > 0.0 and sim > 0.0 and self._agrees(features, record):
+                sim *= 1.0 + cfg.identity_agree
             ok = sim >= cfg.threshold and evidence >= cfg.entity_gate
+            if ok and self._identity:
+                ok = not self._apart(self._conflicts(features, record), sim)
             # Prefer passing candidates, then higher similarity, then the older event.
             ranked.append(((ok, sim, -int(record["first_seq"])), event_id))
         ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
@@ -788,7 +927,9 @@ class EventIndex:
             pair = math.fsum([mine[k][2] * theirs[k][2] for k in common]) / norms if norms > 0 else 0.0
             clash = self._contradiction(core, _mean_weight(joined), self._core(other), _mean_weight(other))
             pair /= 1.0 + cfg.contradiction * clash
-            if pair >= cfg.threshold:
+            if pair >= cfg.threshold and not (
+                self._identity and self._apart(self._pair_conflicts(joined, other), pair)
+            ):
                 out.append(event_id)
         return out
 
@@ -835,6 +976,9 @@ class EventIndex:
         for key in ("splits", "origin"):
             if survivor.get(key):
                 out[key] = survivor[key]
+        agg = aggregate_merge(survivor.get("sig"), other.get("sig"))
+        if agg:
+            out["sig"] = agg
         if cfg.split_threshold > 0.0:
             out["ms"] = self._bounded_summaries(members, {**other.get("ms", {}), **survivor.get("ms", {})})
         return out
@@ -919,6 +1063,10 @@ class EventIndex:
         for key in ("absorbed", "splits", "origin"):
             if record.get(key):
                 out[key] = record[key]
+        if self._identity or cfg.split_threshold > 0.0:
+            agg = aggregate_add(record.get("sig"), features.sig)
+            if agg:
+                out["sig"] = agg
         if cfg.split_threshold > 0.0:
             summaries = {**record.get("ms", {}), article_id: self._summary(features, vec)}
             out["ms"] = self._bounded_summaries(members, summaries)
@@ -927,29 +1075,57 @@ class EventIndex:
     # -- splits --------------------------------------------------------------------
 
     def _summary(self, features: EventFeatures, vec: Mapping[str, float]) -> JSON:
-        """What a split needs of one member: its ``split_keys`` heaviest keys (raw
-        weights, weighed again when a split is considered) and its time."""
+        """What a split needs of one member: its ``split_keys`` heaviest keys with their
+        weights as they were when it joined (so affinities depend on the record alone
+        and are not weighed again), their norm, its time and its signature."""
         top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.split_keys]
-        raw = dict(features.keys)
-        return {"k": {k: raw[k] for k, _ in sorted(top)}, "t": features.time}
+        weights = {k: round(v, 5) for k, v in sorted(top)}
+        out: JSON = {"w": weights, "z": _norms(weights)[0], "t": features.time}
+        if features.sig != EMPTY_SIGNATURE:
+            out["g"] = features.sig.to_json()
+            out["n"] = sorted(self._names(features.keys))[:MAX_MEMBER_NAMES]
+        return out
 
     def _bounded_summaries(self, members: Sequence[str], summaries: Mapping[str, Any]) -> JSON:
         """The summaries of the founder and the ``split_members`` most recent members."""
         keep = [members[0], *members[1:][-self.config.split_members :]] if members else []
         return {aid: summaries[aid] for aid in keep if aid in summaries}
 
-    def _affinity(self, summaries: Sequence[Mapping[str, Any]]) -> list[list[float]]:
-        """Pairwise affinity of members: cosine of their summaries under today's weights."""
-        vecs = [self._weigh(sorted(m["k"].items()))[0] for m in summaries]
-        norms = [_norms(v)[0] for v in vecs]
-        n = len(vecs)
+    def _affinity(
+        self, summaries: Sequence[Mapping[str, Any]], rows: Iterable[int] | None = None
+    ) -> list[list[float]]:
+        """Pairwise affinity of members (of ``rows`` against all, else all pairs): the
+        cosine of their summaries, or :data:`APART` for two members the identity rule
+        calls different happenings."""
+        n = len(summaries)
+        sigs = [Signature.from_json(m.get("g")) for m in summaries] if self._identity else []
+        names = [frozenset(m.get("n") or ()) for m in summaries] if self._identity else []
         out = [[1.0] * n for _ in range(n)]
-        for i in range(n):
-            for j in range(i + 1, n):
-                common = vecs[i].keys() & vecs[j].keys()
-                dot = math.fsum([vecs[i][k] * vecs[j][k] for k in common])
-                sim = dot / (norms[i] * norms[j]) if norms[i] > 0 and norms[j] > 0 else 0.0
+        for i in range(n) if rows is None else rows:
+            wi, zi = summaries[i]["w"], float(summaries[i]["z"])
+            for j in range(n):
+                if j == i or (rows is None and j < i):
+                    continue
+                wj, zj = summaries[j]["w"], float(summaries[j]["z"])
+                common = wi.keys() & wj.keys()
+                dot = math.fsum([wi[k] * wj[k] for k in common])
+                sim = dot / (zi * zj) if zi > 0 and zj > 0 else 0.0
+                if self._identity and self._apart(
+                    conflicts(sigs[i], names[i], sigs[j], names[j], self.config.date_gap_days), sim
+                ):
+                    sim = APART
                 out[i][j] = out[j][i] = sim
+        return out
+
+    def _raw_of(self, summary: Mapping[str, Any]) -> dict[str, float]:
+        """A member summary's keys as raw weights (to take out of, or make, a centroid):
+        its stored weights divided by today's key weights; an approximation, like the
+        summary itself."""
+        out: dict[str, float] = {}
+        for key, weight in summary["w"].items():
+            scale = _kind_weight(key, self.config) * self._idf(key)
+            if scale > 0.0:
+                out[key] = round(float(weight) / scale, 4)
         return out
 
     def _split_plan(self, record: Mapping[str, Any]) -> list[str] | None:
@@ -961,9 +1137,13 @@ class EventIndex:
         ids = [aid for aid in record["members"] if aid in ms]
         if not ids or ids[0] != record["founder"]:
             return None  # the founder's summary anchors the event that stays
-        picked = split_groups(
-            self._affinity([ms[aid] for aid in ids]), cfg.split_threshold, cfg.split_min_part
-        )
+        summaries = [ms[aid] for aid in ids]
+        # The newest member is the new evidence: when it is close to every member, the
+        # grouping the last check found stands, and nothing more is computed.
+        newest = self._affinity(summaries, rows=[len(ids) - 1])[len(ids) - 1]
+        if min(newest) >= cfg.split_threshold:
+            return None
+        picked = split_groups(self._affinity(summaries), cfg.split_threshold, cfg.split_min_part)
         return None if picked is None else [ids[i] for i in picked]
 
     def _split(self, joined: JSON, moved: list[str], trigger: str, score: float, seq: int) -> Assignment:
@@ -982,7 +1162,7 @@ class EventIndex:
         keys: dict[str, list[float]] = {k: [float(v[0]), int(v[1])] for k, v in joined["keys"].items()}
         new_keys: dict[str, list[float]] = {}
         for aid in moved:
-            for key, raw in ms[aid]["k"].items():
+            for key, raw in self._raw_of(ms[aid]).items():
                 entry = keys.get(key)
                 if entry is not None:
                     entry[0], entry[1] = round(entry[0] - raw, 4), entry[1] - 1
@@ -1006,8 +1186,7 @@ class EventIndex:
         new_centroid, new_kept = self._centroid(new_keys)
         reps = []
         for aid in [moved[0], *moved[1:][-(cfg.max_reps - 1) :]]:
-            vec = self._weigh(sorted(ms[aid]["k"].items()))[0]
-            reps.append(self._rep(aid, vec))
+            reps.append(self._rep(aid, ms[aid]["w"]))
         times = [float(ms[a]["t"]) for a in moved if ms[a].get("t") is not None]
         split_off: JSON = {
             "id": target,
@@ -1025,6 +1204,17 @@ class EventIndex:
             "ms": {a: ms[a] for a in moved},
             "origin": [source, trigger, list(listed)],
         }
+        stay_agg: JSON | None = joined.get("sig")
+        new_agg: JSON = {}
+        for aid in moved:
+            sig = Signature.from_json(ms[aid].get("g"))
+            stay_agg = aggregate_add(stay_agg, sig, -1)
+            new_agg = aggregate_add(new_agg, sig)
+        stay.pop("sig", None)
+        if stay_agg:
+            stay["sig"] = stay_agg
+        if new_agg:
+            split_off["sig"] = new_agg
         self._write(source, stay)
         self._write(target, split_off)
         where = target if trigger in gone else source

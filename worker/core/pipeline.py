@@ -43,6 +43,7 @@ from worker.core.reconcile import (
 )
 from worker.core.reftime import ReferenceTime
 from worker.core.reftime import from_json as reftime_from_json
+from worker.core.signature import with_claims
 
 #: Languages claims are extracted from.  Others are grouped by entities and terms only.
 CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
@@ -123,6 +124,9 @@ def ingest(article: Article, timer: StageTimer = _no_timer) -> Enriched:
     with timer("extract"):
         found, reference = analyse(article, claims=language in CLAIM_LANGUAGES)
         claims = tuple(found)
+    with timer("features"):
+        # The event signature's days and scores come from the reference time and claims.
+        features = replace(features, sig=with_claims(features.sig, claims, reference))
     return Enriched(
         article_id=article.id,
         source=article.source_key,
