@@ -347,6 +347,12 @@ def cmd_eval_events(args: argparse.Namespace) -> int:
     return int(events.main(args.rest))
 
 
+def cmd_eval_contradictions(args: argparse.Namespace) -> int:
+    from worker.evaluation import contradictions
+
+    return int(contradictions.main(args.rest))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from worker import bench
 
@@ -423,11 +429,25 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval-dedup", help="precision/recall of dedup on a generated labelled set")
     p.add_argument("rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck eval-dedup --help)")
     p.set_defaults(func=cmd_eval_dedup)
+
+    p = sub.add_parser(
+        "eval-contradictions",
+        help="precision, calibration, candidates and injected-conflict recall of contradictions",
+    )
+    p.add_argument(
+        "rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck eval-contradictions --help)"
+    )
+    p.set_defaults(func=cmd_eval_contradictions)
     return parser
 
 
 #: Commands whose own parser takes every argument after the command name.
-PASSTHROUGH = {"bench": cmd_bench, "eval-events": cmd_eval_events, "eval-dedup": cmd_eval_dedup}
+PASSTHROUGH = {
+    "bench": cmd_bench,
+    "eval-events": cmd_eval_events,
+    "eval-dedup": cmd_eval_dedup,
+    "eval-contradictions": cmd_eval_contradictions,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -235,7 +235,8 @@ def test_generic_and_hypothetical(sentence: str, kind: str) -> None:
 def test_figures_deep_in_the_article_need_evidence() -> None:
     text = (
         "Fire destroys warehouse\nA fire destroyed a warehouse in Leeds on Friday, injuring two workers.\n"
-        "The building had been empty for a year.\nPolice said 20 people were injured.\n"
+        "The building had been empty for a year before the owners sold it.\n"
+        "Police said 20 people were injured.\n"
         "The blaze injured three firefighters, the fire service said.\n"
     )
     claims = {c.raw: c.occasion for c in extract_claims(_art("a", text))}
@@ -359,3 +360,48 @@ def test_fixed_facts_conflict_whatever_the_order() -> None:
     quake_a = _dated("c", "March 3, 2024", "Quake\nA magnitude 6.1 earthquake struck on Sunday.\n")
     quake_b = _dated("d", "March 6, 2024", "Quake\nA magnitude 6.8 earthquake struck on Sunday.\n")
     assert "contradiction" in _types(quake_a, quake_b)
+
+
+# --------------------------------------------------------------------------- other entities
+
+
+def test_a_co_defendants_sentence_is_another_persons() -> None:
+    a = _art(
+        "a",
+        "Two jailed over bank fraud\nA judge sentenced Mark Hale to 12 years in prison on Monday.\n"
+        "His co-defendant, Lisa Dunn, was sentenced to 20 years.\n",
+    )
+    b = _art("b", "Hale jailed\nA judge sentenced Mark Hale to 12 years in prison on Monday for the fraud.\n")
+    slots = {c.raw: c.slot for c in extract_claims(a)}
+    assert slots["sentenced Mark Hale to 12 years"] == "person:hale|sentence"
+    assert slots["sentenced to 20 years"] == "person:dun|sentence"  # doubled letters fold
+    assert _run(a, b) == []
+    c = _art("c", "Hale jailed\nA judge sentenced Mark Hale to 15 years in prison on Monday.\n")
+    (ctr,) = _run(a, c)
+    assert ctr["slot"] == "person:hale|sentence"
+
+
+def test_two_climbers_falls_are_two_slots() -> None:
+    a = _art(
+        "a",
+        "Two climbers die\nRobert Lane, 32, fell about 600 metres on Saturday.\n"
+        "A day earlier Duncan Reid fell 60 metres from a ridge.\n",
+    )
+    b = _art("b", "Climber dies\nRobert Lane fell 700 metres to his death on Saturday, police said.\n")
+    falls = {c.subject for c in extract_claims(a) if c.predicate == "fall_distance"}
+    assert falls == {"person:lane", "person:reid"}
+    (ctr,) = _run(a, b)  # 600 m ± 10% against 700 m: Lane's fall, one disagreement
+    assert ctr["slot"] == "person:lane|fall_distance"
+
+
+def test_main_figures_of_reports_months_apart_are_not_compared() -> None:
+    # a later, lower toll is no revision; weeks apart, it is another happening
+    spring = _dated(
+        "a", "March 3, 2024", "Fire kills nine\nA fire killed nine people in an apartment block.\n"
+    )
+    autumn = _dated(
+        "b", "October 9, 2024", "Fire kills two\nA fire killed two people in an apartment block.\n"
+    )
+    assert "contradiction" not in _types(spring, autumn)
+    week = _dated("c", "March 10, 2024", "Fire kills two\nA fire killed two people in an apartment block.\n")
+    assert "contradiction" in _types(spring, week)

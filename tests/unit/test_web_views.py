@@ -68,3 +68,19 @@ def test_article_view_gives_the_articles_event_and_only_its_claims(
     stored = sum(len(vals) for vals in event_summary(event_id, state)["slots"].values())
     assert seen == stored > 0
     assert article_summary("unknown", {"e": ""}, None)["claims"] == []
+
+
+def test_views_show_each_claims_occasion(
+    replayed: tuple[Pipeline, list[tuple[str, dict[str, Any]]]],
+) -> None:
+    pipeline, _ = replayed
+    (event_id,) = pipeline.event_claims
+    state = pipeline.event_claims[event_id]
+    slots = event_summary(event_id, state)["slots"]
+    kinds = {v["occasion"]["kind"] for values in slots.values() for v in values}
+    assert "main" in kinds and kinds - {"main"}  # the seeds mention other happenings too
+    # the mid-February call is an earlier occasion, in its own slot
+    assert all(v["occasion"]["kind"] == "earlier" for v in slots["call@--02|date"])
+    article_id = next(a for a in sorted(pipeline.articles) if not a.startswith("__"))
+    claims = article_summary(article_id, pipeline.articles[article_id], state)["claims"]
+    assert claims and all("kind" in c["occasion"] for c in claims)

@@ -133,6 +133,8 @@ HEDGE_PENALTY = 0.25
 SOCIAL_PENALTY = 0.35
 SPEAKER_PENALTY = 0.05
 SELF_PENALTY = 0.2
+#: A figure shown to be the main happening's only by a reference deep in the article.
+DEEP_PENALTY = 0.1
 MAX_CLAIMS_PER_SLOT = 64
 
 
@@ -733,6 +735,10 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     conflicts = [r for r, rel in relations if rel == "conflict"]
     if claim.kind == "role" and conflicts:
         conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
+    if conflicts and claim.occasion.kind == "main" and claim.predicate != "age":
+        # The main occasion is a happening at a time: two reports dated weeks apart speak of
+        # two happenings (or of one long story whose figures moved on), not of one.
+        conflicts = [r for r in conflicts if not _far_apart(work, r, rec)]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
     # earlier, whichever arrived first (a late-arriving older report is already outdated).
@@ -883,6 +889,19 @@ def reference_of(articles: Mapping[str, Any], article_id: str) -> ReferenceTime 
     return ref
 
 
+#: Reports whose reference times are further apart than this describe different main
+#: occasions (ages carry their own time, see ``claims.relate``).
+MAIN_OCCASION_DAYS = 30
+
+
+def _far_apart(work: _Work, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    ra = reference_of(work.articles, a["article_id"])
+    rb = reference_of(work.articles, b["article_id"])
+    if ra is None or rb is None:
+        return False
+    return (max(ra.lo, rb.lo) - min(ra.hi, rb.hi)).days > MAIN_OCCASION_DAYS
+
+
 def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
     """``new`` is a later report (by at least the order gap) revising ``old``: a value
     ``old`` called preliminary, or an evolving figure (a toll) that grew.
@@ -941,6 +960,12 @@ def _weight(rec: Mapping[str, Any]) -> float:
         w -= SOCIAL_PENALTY
     elif kind == "speaker":
         w -= SPEAKER_PENALTY
+    occasion = c.get("occasion") or _MAIN
+    cue = str(occasion.get("cue") or "")
+    if occasion.get("kind") == "main" and cue and cue != "person" and not cue.startswith("age"):
+        # main by a reference deep in the article ("the blaze injured three …"), not by the
+        # headline or lead: weaker evidence that it is this happening's figure
+        w -= DEEP_PENALTY
     return max(w, 0.1)
 
 

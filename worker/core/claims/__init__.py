@@ -61,12 +61,18 @@ Rule: disjoint day ranges conflict; a missing year compares month/day only.  Sto
 said Saturday") dates the report; an event noun after "ahead of/before/after/following" is another
 occasion; "Super Tuesday" is a name; bare years are not dated.
 
-Earlier happenings: a quantity (not a person's age), duration, time, date or place about an
-earlier happening mentioned in passing gets the slot ``<subject>@<frame>|<predicate>``, e.g.
-``call@2025-02|date`` or ``event@previous|killed``, so it is never compared with this event's
-figure (see :mod:`.frames` for the markers, their clause scope, ``PAST_EVENT_DAYS`` and the frame
-keys).  Propositions and roles are never moved: a refusal last week and an agreement today answer
-the same question.
+Occasions (see :mod:`.occasion`): every quantity, duration, time, date or place claim
+records which happening it is about in ``Claim.occasion`` — ``main`` only with evidence (the
+headline or lead, or a definite reference to the main happening in its clause), else an
+earlier or background happening, another incident, a part, a hypothetical or generic figure,
+or ``uncertain``.  The occasion is part of the slot (``event@1998|killed``,
+``call@2025-02|date``), and an ``uncertain`` claim is never compared.  Earlier-frame markers
+and their keys come from :mod:`.frames`.  Propositions and roles are always ``main``: a refusal
+last week and an agreement today answer the same question.  Ages are anchored to the
+article's reference time (``asof``) or to a death (``at_death``) and compared only at the same
+time.  Person figures (``fall_distance``, ``times_shot``, ``sentence``) are keyed by the person.
+Damage and haul amounts (``damage|amount``, ``haul|amount``) and responders
+(``response|firefighters``) are quantities of the happening.
 
 ``place`` — ``{"name", "key", "ancestors", "members"}`` (see :mod:`.places`); slot
 ``talks|location``, ``meeting|location``, ``earthquake|location``.  Rule: conflict iff neither
@@ -196,7 +202,7 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
     days = ref.days if ref is not None else None
     pub = days[1] if days else published_date(article.published_at)
     sents = sentences(text)
-    main = main_occasion(article.title, sents, ref)
+    main = main_occasion(article.title, sents, ref, text)
     # pass 1: everything but propositions; roles also tell which country a person speaks for
     per_sentence: list[list[Found]] = []
     lows: list[str] = []
@@ -257,6 +263,10 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                     if main.person is None:
                         continue  # "she was 102" with no one person up front: whose age?
                     f = dataclasses.replace(f, subject=main.person, value={**f.value, "given": main.given})
+                if f.subject.startswith("person:") and "given" in f.value and not f.value["given"]:
+                    given = main.given_of(f.subject)
+                    if given:  # "Gray's autopsy showed …" in an article naming only Kimani Gray
+                        f = dataclasses.replace(f, value={**f.value, "given": given})
                 occasion = occasion_of(f, sent, lows[i], main, anchor)
                 if f.predicate == "age":
                     f = dataclasses.replace(f, value={**f.value, **age_fields(occasion, main)})

@@ -423,16 +423,22 @@ def _before(span: Days, days: Days) -> bool:
     return (days[0] - span[1]).days >= PAST_EVENT_DAYS
 
 
-def _clause(low: str, pos: int) -> tuple[int, int]:
-    """The clause around ``pos``: from the last clause break before it to the next after it."""
+def clause_span(low: str, start: int, end: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> tuple[int, int]:
+    """The clause holding [start, end): from the last break before ``start`` to the first
+    break after ``end`` (``breaks`` matched on the lower-cased sentence)."""
     lo, hi = 0, len(low)
-    for b in _CLAUSE_BREAK.finditer(low):
-        if b.end() <= pos:
+    for b in breaks.finditer(low):
+        if b.end() <= start:
             lo = b.end()
-        elif b.start() >= pos:
+        elif b.start() >= end:
             hi = b.start()
             break
     return lo, hi
+
+
+def _clause(low: str, pos: int) -> tuple[int, int]:
+    """The clause around ``pos``."""
+    return clause_span(low, pos, pos)
 
 
 @dataclass(frozen=True, slots=True)

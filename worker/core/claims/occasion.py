@@ -58,12 +58,13 @@ import functools
 import re
 from collections.abc import Sequence
 
+from worker.core.claims.frames import clause_span
 from worker.core.claims.gazetteer import CITY_COUNTRY, COUNTRY_BY_NAME, fold
 from worker.core.claims.lexicon import trie_regex
 from worker.core.claims.quantities import Found
 from worker.core.claims.text import Sentence
 from worker.core.model import MAIN, Occasion
-from worker.core.reftime import ReferenceTime
+from worker.core.reftime import MAX_DATELINE_CHARS, ReferenceTime, dateline
 
 #: Body sentences after the headline that count as the lead.
 LEAD_SENTENCES = 2
@@ -137,7 +138,8 @@ _MODAL = re.compile(
 _MAY_MONTH = re.compile(r"\bMay\s(?:\d|of\b)")
 _GENERIC = re.compile(
     r"\b(?:typically|usually|generally|normally|on\saverage|on\san\saverage|each\syear|every\syear|"
-    r"annually|a\syear|per\syear|a\sday|per\sday|in\sgeneral|of\sthis\s(?:kind|type|category|size|"
+    r"annually|a\syear(?!\s(?:earlier|later|after|before|ago))|per\syear|"
+    r"a\sday(?!\s(?:earlier|later|after|before|ago))|per\sday|in\sgeneral|of\sthis\s(?:kind|type|category|size|"
     r"magnitude|strength)|like\sthis\sone|such\sas\sthis)\b"
 )
 _BACKGROUND = re.compile(
@@ -218,16 +220,20 @@ class MainOccasion:
     text and no pronoun ages, and these scans are the occasion model's main cost.
     """
 
-    def __init__(self, title: str, sents: Sequence[Sentence], ref: ReferenceTime | None) -> None:
+    def __init__(
+        self, title: str, sents: Sequence[Sentence], ref: ReferenceTime | None, text: str = ""
+    ) -> None:
+        self.text = text
         parts = [title]
         body = 0
         lead_end = 0
+        headline = _norm(title)
         for s in sents:
             if body >= LEAD_SENTENCES:
                 break
             parts.append(s.text)
             lead_end = s.end
-            if not s.heading:
+            if _counts_as_body(s, headline):
                 body += 1
         self.parts = parts
         self.lead_end = lead_end  # character offset in the text where the lead ends
@@ -257,9 +263,49 @@ class MainOccasion:
         """That person's first name, when written."""
         return self._person[1]
 
+    @functools.cached_property
+    def _given_names(self) -> dict[str, set[str]]:
+        """Every first name the article writes with each surname (``person:<surname>``)."""
+        from worker.core.claims.roles import given_name, person_key
+
+        out: dict[str, set[str]] = {}
+        for m in _PERSON_NAME.finditer(self.text):
+            tokens = m.group().split()
+            while tokens and fold(tokens[0]).rstrip(".") in _NOT_PERSON_WORDS:
+                tokens = tokens[1:]
+            if len(tokens) < 2:
+                continue
+            key, given = person_key(" ".join(tokens)), given_name(" ".join(tokens))
+            if key and given:
+                out.setdefault(key, set()).add(given)
+        return out
+
+    def given_of(self, person: str) -> str | None:
+        """The first name of ``person`` when the article writes exactly one with that surname."""
+        names = self._given_names.get(person) or set()
+        return next(iter(names)) if len(names) == 1 else None
+
     @property
     def ref_year(self) -> int | None:
         return None if self.ref is None or self.ref.lo.year != self.ref.hi.year else self.ref.lo.year
+
+
+#: Shorter sentences (a byline, "… Ellen DeGeneres.") do not use up the lead.
+MIN_LEAD_SENTENCE_CHARS = 40
+
+
+def _counts_as_body(s: Sentence, headline: str) -> bool:
+    """A sentence of the body proper: not a heading, not the title repeated as the text's first
+    line, not a dateline ("May 2, 2013 1:35 pm."), not a short fragment."""
+    if s.heading or len(s.text) < MIN_LEAD_SENTENCE_CHARS:
+        return False
+    if headline and _norm(s.text) == headline:
+        return False
+    return not (len(s.text) <= MAX_DATELINE_CHARS and dateline(s.text) is not None)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split()).rstrip(".!?")
 
 
 def _classes(low: str) -> set[str]:
@@ -282,9 +328,11 @@ def _places(text: str) -> set[str]:
     return out
 
 
-def main_occasion(title: str, sents: Sequence[Sentence], ref: ReferenceTime | None) -> MainOccasion:
+def main_occasion(
+    title: str, sents: Sequence[Sentence], ref: ReferenceTime | None, text: str = ""
+) -> MainOccasion:
     """Headline + lead: the title, heading lines before the body, the first body sentences."""
-    return MainOccasion(title, sents, ref)
+    return MainOccasion(title, sents, ref, text)
 
 
 _PERSON_NAME = re.compile(r"\b[A-Z][a-z][\w’'-]{0,20}(?:\s(?:[A-Z]\.\s)?[A-Z][a-z][\w’'-]{0,20}){1,2}\b")
@@ -336,15 +384,9 @@ def _main_person(text: str) -> tuple[str | None, str | None]:
 
 
 def _clause(low: str, start: int, end: int) -> tuple[int, int]:
-    """The clause holding [start, end): from the last break before ``start`` to the first after ``end``."""
-    lo, hi = 0, len(low)
-    for b in _CLAUSE_BREAK.finditer(low):
-        if b.end() <= start:
-            lo = b.end()
-        elif b.start() >= end:
-            hi = b.start()
-            break
-    return lo, hi
+    """The clause holding [start, end), cut at this module's breaks (commas only before a
+    conjunction: "Robert Buckley, 32, fell" is one clause)."""
+    return clause_span(low, start, end, _CLAUSE_BREAK)
 
 
 def _outside(m: re.Match[str], start: int, end: int, base: int) -> bool:
@@ -407,6 +449,10 @@ def occasion_of(
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):
         return Occasion("part", cue=(m.group() if m else low[f.end : f.end + 12].strip()))
+    if f.subject.startswith("person:"):
+        # how far one named person fell, how often they were shot, their sentence: the
+        # person anchors it, wherever it is written (ages have their own rule above)
+        return Occasion("main", cue="person")
     in_lead = sent.start + f.start < main.lead_end
     if not in_lead:
         m = _PLACE_PART.search(clause)

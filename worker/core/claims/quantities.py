@@ -79,7 +79,9 @@ _OTHER_SUBJECTS = (
     r"meeting|summit|visit|sentence|prison\sterm|jail\sterm|jail|prison|stay|strike|siege|standoff|trial|"
     r"hearing|delay|lockdown|curfew|ban|search|flight|blackout|outage|closure|suspension|"
     r"session|journey|trip|tour|shutdown|investigation|probe|rehab|rehabilitation|treatment|detention|"
-    r"operation|offensive|battle|war|occupation|deployment|mission"
+    r"operation|offensive|battle|war|occupation|deployment|mission|ceremony|service|speech|surgery|interview|"
+    r"concert|performance|funeral|vigil|protest|rally|game|match|fight|bout|eruption|fire|blaze|storm|"
+    r"evacuation|rescue|chase|pursuit"
 )
 _SUBJECT_MAP: dict[str, str] = {
     "phone": "call", "phone call": "call", "calls": "call", "conversation": "call", "discussion": "call",
@@ -90,7 +92,8 @@ _SUBJECT_MAP: dict[str, str] = {
     "moratorium": "ceasefire", "cessation": "ceasefire", "armistice": "ceasefire",
     "stop attacks": "ceasefire", "stop strikes": "ceasefire", "summit": "meeting",
     "prison term": "sentence", "jail term": "sentence", "jail": "sentence", "prison": "sentence",
-    "rehabilitation": "rehab", "probe": "investigation",
+    "rehabilitation": "rehab", "probe": "investigation", "blaze": "fire", "bout": "fight",
+    "pursuit": "chase",
 }  # fmt: skip
 _SUBJECT_WORD = re.compile(rf"\b(?:{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS})\b", re.IGNORECASE)
 #: The same words as a prefix tree over the lower-cased sentence: a case-insensitive alternation
@@ -588,13 +591,14 @@ _MAGNITUDE = re.compile(
 )
 _SCORE = re.compile(
     r"\b(?P<a>\d{1,2})\s?[-–]\s?(?P<b>\d{1,2})\s(?:\w+\s)?(?:win|victory|defeat|loss|draw|triumph|thrashing|rout)\b"
-    r"|\b(?:won|beat|defeated|lost\sto|lost|drew|edged|routed)\s(?:[A-Z][\w.]*\s){0,3}(?:by\s)?"
+    r"|\b(?:won|beat|defeated|lost\sto|lost|drew|edged|routed)\s(?:[A-Z][\w.]*\s){0,3}"
+    r"(?:the\s(?:game|match|final|tie|contest|series|bout)\s)?(?:by\s)?"
     r"(?P<c>\d{1,2})\s?[-–]\s?(?P<d>\d{1,2})\b"
 )
 # Money only for amounts an event usually has one of (a fine, a bail, a ransom): contracts, deals
 # and offers come in several per story (different players, counter-offers), so they are not slots.
 _MONEY = re.compile(
-    rf"(?P<cur>[$€£¥])\s?(?P<num>{NUMERAL_RE})(?:\s?(?P<scale>million|billion|thousand|bn|m|k)\b)?"
+    rf"(?P<cur>[$€£¥])\s?(?P<num>{NUMERAL_RE})(?:[\s-]?(?P<scale>(?i:million|billion|thousand)|bn|m|k)\b)?"
     r"(?P<after>\s(?:fine|bail|ransom|reward|settlement|damages|penalty|payout|bond))?",
 )
 _MONEY_NOUN_BEFORE = re.compile(
@@ -603,7 +607,49 @@ _MONEY_NOUN_BEFORE = re.compile(
     r"at\sleast|up\sto|some)\s)?$",
     re.IGNORECASE,
 )
-_CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
+#: What a happening cost or took: damage ("$1 million in damage", "damage estimated at $1
+#: million", "caused $2 million in damages") and a haul ("stole $2.5 million", "jewels worth
+#: $2.5 million", "$2.5 million worth of jewellery").  One per happening, unlike deals.
+_DAMAGE_AFTER = re.compile(r"^(?:\sin)?\s(?:property\s)?damages?\b")
+_DAMAGE_BEFORE = re.compile(
+    r"\b(?:damages?|losses)\s(?:\w+\s){0,5}?(?:(?:estimated|put|valued|pegged|assessed)\s(?:at\s)?|at\s|"
+    r"(?:of|totaling|totalling|reached|topped|exceeded)\s)(?:(?:about|around|roughly|approximately|nearly|"
+    r"almost|more\sthan|over|at\sleast|up\sto|some|an\sestimated)\s)?(?:US)?$",
+    re.IGNORECASE,
+)
+_HAUL_BEFORE = re.compile(
+    r"\b(?:stole|stolen|stealing|steal|snatched|took|taking|grabbed|made\soff\swith|escaped\swith|"
+    r"haul\sof|loot\sof|(?:jewels|jewelry|jewellery|gems|diamonds|goods|cash|valuables|watches)\s"
+    r"(?:\w+\s){0,2}?(?:worth|valued\sat))\s(?:(?:about|around|roughly|approximately|nearly|almost|more\sthan|"
+    r"over|at\sleast|up\sto|some|an\sestimated)\s)?(?:US)?$",
+    re.IGNORECASE,
+)
+_HAUL_AFTER = re.compile(
+    r"^\sworth\sof\s(?:\w+\s){0,2}?(?:jewels|jewelry|jewellery|gems|diamonds|goods|watches|cash)\b"
+)
+
+
+def _loss_noun(sentence: str, low: str, m: re.Match[str]) -> str | None:
+    """``damage`` or ``haul`` for an amount a happening caused or took, else None."""
+    after = low[m.end() : m.end() + 40]
+    before = sentence[max(0, m.start() - 70) : m.start()]
+    if _DAMAGE_AFTER.match(after) or _DAMAGE_BEFORE.search(before):
+        return "damage"
+    if _HAUL_BEFORE.search(before) or _HAUL_AFTER.match(after):
+        return "haul"
+    return None
+
+
+#: A bare "$" is some dollar (US, Canadian, Australian …, or a conversion at some day's
+#: rate): unit "$", compared loosely (see ``relate``); "US$" is the US dollar.
+_CURRENCY = {"$": "$", "€": "EUR", "£": "GBP", "¥": "JPY"}
+#: An amount in brackets right after another amount is its conversion, not a figure of its
+#: own: "€2 million ($2.6 million)", "2 million euros (£1.7 million)".
+_CONVERSION_BEFORE = re.compile(
+    r"(?:[$€£¥]\s?\d[\d.,]*(?:\s?(?:million|billion|m|bn))?|\d[\d.,]*\s?(?:million\s|billion\s)?"
+    r"(?:euros?|pounds|dollars|yen|francs|rupees|yuan))\s?\($",
+    re.IGNORECASE,
+)
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _PERCENT = re.compile(
     rf"\b(?P<noun>turnout|unemployment|inflation|growth|gdp|approval\srating|approval|interest\srate|"
@@ -651,13 +697,22 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             else:
                 hedge_m = re.search(rf"(?i:({_HEDGE}))\s$", sentence[max(0, m.start() - 25) : m.start()])
             if noun is None:
+                noun = _loss_noun(sentence, low, m)
+            if noun is None:
                 continue
             amount = parse_number(m.group("num"))
             if amount is None:
                 continue
             amount *= _SCALE.get((m.group("scale") or "").lower(), 1.0)
             hedge = hedge_m.group(1) if hedge_m else None
-            val = interval(amount, hedge, _CURRENCY[m.group("cur")])
+            if hedge is None and "estimat" in low[max(0, m.start() - 40) : m.start()]:
+                hedge = "about"  # "an estimated $1 million", "damage estimated at $1 million"
+            if _CONVERSION_BEFORE.search(sentence, max(0, m.start() - 40), m.start()):
+                continue  # a conversion of the figure before it
+            unit = _CURRENCY[m.group("cur")]
+            if unit == "$" and sentence[max(0, m.start() - 2) : m.start()].upper() == "US":
+                unit = "USD"
+            val = interval(amount, hedge, unit)
             subj = re.sub(r"\s+", " ", noun.strip().lower())
             yield Found("quantity", subj, "amount", val, m.start(), m.end(), _h(hedge))
     if "%" in sentence or "percent" in low or "per cent" in low:
@@ -669,6 +724,152 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             yield Found("quantity", noun, "percent", val, m.start(), m.end(), _h(m.group("hedge")))
 
 
+# --------------------------------------------------------------------------- person figures
+# Figures of what happened to one person: how far they fell, how many times they were shot,
+# how long they were sentenced to.  Keyed by the person (the last name written before the
+# verb in the clause, or a pronoun for the caller to resolve), so two climbers' falls or two
+# defendants' sentences are never one slot.
+
+_LENGTH_UNITS = {
+    "m": 1.0, "metre": 1.0, "metres": 1.0, "meter": 1.0, "meters": 1.0, "ft": 0.3048, "feet": 0.3048,
+    "foot": 0.3048, "km": 1000.0, "kilometres": 1000.0, "kilometers": 1000.0, "miles": 1609.344,
+    "mile": 1609.344, "yards": 0.9144,
+}  # fmt: skip
+_FALL = re.compile(
+    rf"\b(?:fell|falling|fall|plunged|plunging|plummeted|tumbled|tumbling|slid|sliding|dropped)\s"
+    rf"(?:(?:some|about|around|roughly|approximately|nearly|almost|more\sthan|over|up\sto|an\sestimated)\s)?"
+    rf"(?P<num>{NUMERAL_RE}|{NUMBER_WORDS_RE})\s?(?P<unit>m|metres|meters|metre|meter|ft|feet|foot|km|"
+    rf"kilometres|kilometers|miles|mile|yards)\b",
+    re.IGNORECASE,
+)
+_SHOT_TIMES = re.compile(
+    rf"\b(?P<verb>shot|stabbed|struck|hit)\s(?:(?P<obj>[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){{0,2}})\s)?"
+    rf"(?:(?:at\sleast|more\sthan|about|some)\s)?(?P<num>\d{{1,3}}|{NUMBER_WORDS_RE})\stimes\b"
+)
+_SENTENCED = re.compile(
+    rf"\bsentenced\s(?:(?P<obj>[A-Z][\w’'-]+(?:\s[A-Z][\w’'-]+){{0,2}})\s)?to\s"
+    rf"(?:(?:at\sleast|up\sto|more\sthan|nearly|almost)\s)?(?P<num>{NUMERAL_RE}|{NUMBER_WORDS_RE})"
+    rf"[\s-](?P<unit>years?|months?)\b(?!\s(?:of\sprobation|probation|suspended))",
+)
+_PRONOUN_BEFORE = re.compile(r"\b(?:he|she)\s(?:\w+\s){0,3}$", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being)\s$")
+_CLAUSE_START = re.compile(r"[;:]|,\s(?:and|but|while|after|before|when)\s|\.\s")
+
+
+def _name_before(sentence: str, pos: int) -> tuple[str | None, str | None]:
+    """(person key, first name) of the last name written before ``pos`` in its clause, else
+    (:data:`MAIN_PERSON`, None) for a pronoun right before it; (None, None) when unclear."""
+    lo = max(0, pos - 120)
+    for b in _CLAUSE_START.finditer(sentence, lo, pos):
+        lo = b.end()
+    names = [
+        n for n in _NAME_RE.finditer(sentence, lo, pos) if n.group().split()[0].lower() not in _NOT_NAMES
+    ]
+    if names:
+        return person_key(names[-1].group()), given_name(names[-1].group())
+    if _PRONOUN_BEFORE.search(sentence, lo, pos):
+        return MAIN_PERSON, None
+    return None, None
+
+
+def _given(value: dict[str, Any], given: str | None) -> dict[str, Any]:
+    value["given"] = given
+    return value
+
+
+#: Capitalised words that start a sentence without being a name.
+_NOT_NAMES = frozenset(("he", "she", "it", "they", "we", "i", "the", "a", "an", "his", "her", "police",
+                        "officers", "authorities", "on", "in", "at", "after", "before", "when", "while",
+                        "there", "this", "that", "one", "two", "three"))  # fmt: skip
+
+
+def person_figures(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
+    if "fell" in low or "fall" in low or "plung" in low or "plumm" in low or "tumbl" in low or "slid" in low:
+        for m in _FALL.finditer(sentence):
+            who, given = _name_before(sentence, m.start())
+            n = parse_number(m.group("num"))
+            if who is None or n is None or n <= 0:
+                continue
+            metres = n * _LENGTH_UNITS[m.group("unit").lower()]
+            hedge = _HEDGE_OF.search(sentence, m.start(), m.start("num"))
+            h = hedge.group(1) if hedge else None
+            val = _given(interval(metres, h, "m"), given)
+            yield Found("quantity", who, "fall_distance", val, m.start(), m.end(), _h(h))
+    if " times" in low:
+        for m in _SHOT_TIMES.finditer(sentence):
+            if m.group("obj"):
+                who, given = person_key(m.group("obj")), given_name(m.group("obj"))
+            elif _PASSIVE_BEFORE.search(sentence, max(0, m.start() - 12), m.start()):
+                who, given = _name_before(sentence, m.start())  # "Gray was shot eleven times"
+            else:
+                continue
+            if who is None:
+                continue  # "he was shot 11 times" names no one next to it: left out
+            n = parse_number(m.group("num"))
+            if n is None or n <= 0:
+                continue
+            pred = "times_stabbed" if m.group("verb") == "stabbed" else "times_shot"
+            if m.group("verb") in ("struck", "hit"):
+                pred = "times_struck"
+            yield Found("quantity", who, pred, _given(interval(n, None, "times"), given), m.start(), m.end())
+    if "sentenced" in low:
+        for m in _SENTENCED.finditer(sentence):
+            if m.group("obj"):
+                who, given = person_key(m.group("obj")), given_name(m.group("obj"))
+            else:
+                who, given = _name_before(sentence, m.start())
+            n = parse_number(m.group("num"))
+            if who is None or n is None or n <= 0:
+                continue
+            years = n if m.group("unit").startswith("year") else n / 12
+            value = _given(interval(years, None, "years"), given)
+            yield Found("quantity", who, "sentence", value, m.start(), m.end())
+
+
+_HEDGE_OF = re.compile(rf"(?i:({_HEDGE}))\s")
+
+
+# --------------------------------------------------------------------------- responders
+# How many came to deal with it: "40 firefighters fought the blaze", "eight fire engines
+# were called", "200 police officers were deployed".  Outlets often give different counts.
+_RESPONDER_NOUNS = {
+    "firefighters": "firefighters", "fire fighters": "firefighters", "firemen": "firefighters",
+    "fire engines": "fire_engines", "fire appliances": "fire_engines", "fire trucks": "fire_engines",
+    "fire crews": "fire_crews", "crews": "fire_crews", "police officers": "police", "officers": "police",
+    "troops": "troops", "soldiers": "troops", "rescuers": "rescuers", "rescue workers": "rescuers",
+    "paramedics": "paramedics", "ambulances": "ambulances",
+}  # fmt: skip
+_RESPONDERS = re.compile(
+    rf"(?<![\w.,-])(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|several)\s"
+    r"(?P<noun>(?i:fire\s?fighters|firemen|fire\s(?:engines|appliances|trucks|crews)|crews|police\sofficers|"
+    r"officers|troops|soldiers|rescuers|rescue\sworkers|paramedics|ambulances))\s"
+    r"(?:(?:from|of|with)\s(?:[\w'’-]+\s){1,5}?)?(?:(?:were|had\sbeen|have\sbeen|was)\s)?(?:\w+\s)?"
+    r"(?P<verb>(?i:fought|battled|tackled|attended|"
+    r"responded|called|sent|dispatched|deployed|arrived|rushed|worked|involved|at\sthe\sscene|on\sthe\sscene|"
+    r"brought|needed|used|searched|took\spart|helped))\b",
+    re.IGNORECASE,
+)
+
+
+def responders(sentence: str, low: str | None = None) -> Iterator[Found]:
+    low = _lower(sentence, low)
+    if not contains_any(low, ("fire", "crews", "officers", "troops", "soldiers", "rescue", "paramedic",
+                              "ambulance")):  # fmt: skip
+        return
+    for m in _RESPONDERS.finditer(sentence):
+        val = _count_value(m.group("num"), m.group("hedge"))
+        if val is None:
+            continue
+        noun = _RESPONDER_NOUNS.get(
+            re.sub(r"\s+", " ", m.group("noun").lower()).replace("fire fighters", "firefighters")
+        )
+        if noun is None:
+            continue
+        val["unit"] = noun
+        yield Found("quantity", "response", noun, val, m.start(), m.end(), _h(m.group("hedge")))
+
+
 def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     """All durations and quantities of one sentence, in text order."""
     out: list[Found] = []
@@ -677,5 +878,7 @@ def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     out.extend(counts(sentence, low))
     out.extend(ages(sentence, low))
     out.extend(misc(sentence, low))
+    out.extend(person_figures(sentence, low))
+    out.extend(responders(sentence, low))
     out.sort(key=lambda f: (f.start, f.end, f.predicate))
     return out

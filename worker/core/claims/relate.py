@@ -55,13 +55,15 @@ def _contains(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, b
 
 
 def _disjoint(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> bool:
-    alo, ahi, alo_o, ahi_o = a
-    blo, bhi, blo_o, bhi_o = b
-    if ahi < blo - _EPS or bhi < alo - _EPS:
-        return True
-    if _eq(ahi, blo) and (ahi_o or blo_o):
-        return True
-    return _eq(bhi, alo) and (bhi_o or alo_o)
+    """Apart by more than a shared end point.
+
+    Intervals that meet at one number, open on one side ("more than $1 million" and "$1
+    million", "nearly 90" and "90"), are not a disagreement: news rounds, and the writer of
+    "more than" and the writer of the round figure usually mean the same amount.
+    """
+    alo, ahi, _alo_o, _ahi_o = a
+    blo, bhi, _blo_o, _bhi_o = b
+    return ahi < blo - _EPS or bhi < alo - _EPS
 
 
 def relate_intervals(a: tuple[float, float, bool, bool], b: tuple[float, float, bool, bool]) -> str:
@@ -102,7 +104,21 @@ def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         return "same" if list(a.get("score") or []) == list(b.get("score") or []) else "conflict"
     if a.get("unit") != b.get("unit"):
         return "compatible"
+    if a.get("unit") == "$":
+        return relate_intervals(_widen(_bounds(a), DOLLAR_SPREAD), _widen(_bounds(b), DOLLAR_SPREAD))
     return relate_intervals(_bounds(a), _bounds(b))
+
+
+#: A bare "$" may be any of the dollars (US, Canadian, Australian, New Zealand …) or a
+#: conversion at another day's rate: two such amounts conflict only when they are more
+#: than this factor apart on each side (≈ 1.5 in all), "C$137 million" against
+#: "A$160 million" for one €85 million haul being no disagreement.
+DOLLAR_SPREAD = 1.22
+
+
+def _widen(x: tuple[float, float, bool, bool], factor: float) -> tuple[float, float, bool, bool]:
+    lo, hi, lo_o, hi_o = x
+    return (lo / factor if lo > 0 else lo * factor, hi * factor if hi > 0 else hi / factor, lo_o, hi_o)
 
 
 def _time_window(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:

@@ -128,14 +128,19 @@ _NOT_GIVEN = frozenset(
 )  # fmt: skip
 
 
+def _demonym(token: str) -> bool:
+    t = fold(token).rstrip(".")
+    return t in DEMONYMS or (t.endswith(("man", "woman")) and t[:-3].rstrip("wo") in DEMONYMS)
+
+
 def given_name(name: str) -> str | None:
     """The first name of a written full name ("Dan Scavino" -> "dan"), None for a bare surname.
 
     Title and descriptor words before the name are not its first name ("Actress Jane
     Marlow" -> "jane")."""
     toks = [t for t in name.split() if len(t.rstrip(".")) > 1]
-    while len(toks) > 1 and fold(toks[0]).rstrip(".") in _NOT_GIVEN:
-        toks = toks[1:]
+    while len(toks) > 1 and (fold(toks[0]).rstrip(".") in _NOT_GIVEN or _demonym(toks[0])):
+        toks = toks[1:]  # "Actress Jane Marlow", "Englishman Robert Buckley"
     if len(toks) < 2:
         return None
     return fold(toks[0])
