@@ -144,6 +144,25 @@ def test_conflicts_are_counted_per_dimension() -> None:
     assert aggregate_add(agg, b, -1) == {"d": {"735010:735010": 1}, "m": {"karaloglu": 1}}
 
 
+def test_money_a_tenfold_apart_is_another_happening_but_tolls_never_are() -> None:
+    big = Signature(amounts=("haul|amount=1.37e+08",))
+    small = Signature(amounts=("haul|amount=2.6e+06", "damage|amount=1e+06"))
+    assert conflicts(big, frozenset(), small, frozenset()) == ["size"]
+    near = Signature(amounts=("haul|amount=1.6e+07",))  # one outlet's estimate against another's
+    assert conflicts(near, frozenset(), Signature(amounts=("haul|amount=2.6e+06",)), frozenset()) == []
+    heist = ingest(
+        Article(
+            id="h1",
+            title="Robbers take $137 million in jewels",
+            text="Armed robbers stole jewels worth $137 million from a store in Paris on Thursday, police "
+            "said. The gang escaped in a waiting car.",
+        )
+    ).features.sig
+    assert heist.amounts == ("haul|amount=1.37e+08",)
+    fire = [ingest(a).features.sig for a in FIRE]
+    assert fire[0].amounts == fire[1].amounts == ()  # tolls and injured are not identity
+
+
 # -- the rule ------------------------------------------------------------------------------
 
 

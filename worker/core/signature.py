@@ -19,7 +19,8 @@ its headline and lead (the first two sentences: news puts the main occasion firs
 * **who**: the main person: of the persons the article names in full (two or three
   capitalised words that are no place, organisation or title), the one the headline
   (2 per mention) and lead (1) name most, with at least 2;
-* **score**: the final scores the claims give for the main occasion.
+* **score**: the final scores the claims give for the main occasion;
+* **how big**: the money amounts the claims give for the main occasion.
 
 Identity conflicts (:func:`conflicts`), one per dimension:
 
@@ -32,7 +33,10 @@ Identity conflicts (:func:`conflicts`), one per dimension:
   does not know every town by its name);
 * ``who``: each side's main person goes unnamed (below a raw weight of 1.5: not in the
   headline, named once) by the other;
-* ``score``: both give final scores and none agree.
+* ``score``: both give final scores and none agree;
+* ``size``: both give the main occasion's money amount in one slot (a haul, a damage
+  bill) and every pair of values is at least ten times apart (``SIZE_RATIO``).  Tolls,
+  injured, magnitudes and smaller differences are never identity.
 
 Agreement on the main person outweighs one conflict (:func:`settled`); two stand.
 Magnitudes, tolls and other figures are not identity: outlets disagree on them within
@@ -41,7 +45,7 @@ is :class:`worker.core.events.EventIndex`'s business (see "Identity" there).
 
 Signatures travel as compact JSON (:meth:`Signature.to_json`): ``d`` days, ``p``
 places (``c:<city>``, ``s:<US-XX>``, ``n:<ISO2>``), ``m`` main person, ``x`` persons,
-``s`` scores, ``y`` years.
+``s`` scores, ``y`` years, ``a`` amounts.
 """
 
 from __future__ import annotations
@@ -77,6 +81,8 @@ KNOWN_CITY_POPULATION = 50_000
 MAX_PERSONS = 12
 #: Weighted mentions (headline 2, lead 1) the main person needs.
 MAIN_MENTIONS = 2.0
+#: Money amounts of one slot this many times apart are two happenings' money.
+SIZE_RATIO = 10.0
 #: Most years a signature keeps (the latest).
 MAX_YEARS = 6
 #: How many sentences of the body make the lead.
@@ -183,6 +189,8 @@ class Signature:
     #: Years the article mentions anywhere ("the 2010 shooting"): a later report that
     #: names an earlier happening's year is a follow-up of it, not another happening.
     years: tuple[int, ...] = ()
+    #: Money amounts of the main occasion, as "slot=value" ("haul|amount=137000000").
+    amounts: tuple[str, ...] = ()
 
     def to_json(self) -> JSON:
         out: JSON = {}
@@ -198,6 +206,8 @@ class Signature:
             out["s"] = list(self.scores)
         if self.years:
             out["y"] = list(self.years)
+        if self.amounts:
+            out["a"] = list(self.amounts)
         return out
 
     @classmethod
@@ -212,6 +222,7 @@ class Signature:
             persons=tuple(data.get("x") or ()),
             scores=tuple(data.get("s") or ()),
             years=tuple(int(y) for y in data.get("y") or ()),
+            amounts=tuple(data.get("a") or ()),
         )
 
 
@@ -418,7 +429,16 @@ def with_claims(sig: Signature, claims: Sequence[Claim], reference: ReferenceTim
             if c.predicate == "score" and c.occasion.kind == "main"
         }
     )
-    return replace(sig, days=days, scores=tuple(scores[:4]))
+    amounts = sorted(
+        {
+            f"{c.subject}|{c.predicate}={float(c.value['value']):.3g}"
+            for c in claims
+            if c.predicate == "amount"
+            and c.occasion.kind == "main"
+            and isinstance(c.value.get("value"), int | float)
+        }
+    )
+    return replace(sig, days=days, scores=tuple(scores[:4]), amounts=tuple(amounts[:4]))
 
 
 # --------------------------------------------------------------------------- comparing
@@ -535,7 +555,27 @@ def _raw_conflicts(
         out.append("who")
     if mine.scores and theirs.scores and not set(mine.scores) & set(theirs.scores):
         out.append("score")
+    if mine.amounts and theirs.amounts and size_conflict(mine.amounts, theirs.amounts):
+        out.append("size")
     return out
+
+
+def size_conflict(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """The same money amount (one slot) told at least :data:`SIZE_RATIO` times apart by
+    every pair of values: not outlets disagreeing, but another happening's money."""
+    by_slot: dict[str, list[float]] = {}
+    for item in theirs:
+        slot, _, value = item.rpartition("=")
+        by_slot.setdefault(slot, []).append(float(value))
+    for item in mine:
+        slot, _, value = item.rpartition("=")
+        others = by_slot.get(slot)
+        if not others:
+            continue
+        v = float(value)
+        if v > 0 and all(o > 0 and max(v / o, o / v) >= SIZE_RATIO for o in others):
+            return True
+    return False
 
 
 def settled(found: list[str], mine: Signature, theirs: Signature) -> list[str]:
@@ -577,6 +617,7 @@ def aggregate_add(agg: Mapping[str, Any] | None, sig: Signature, sign: int = 1) 
         "m": [sig.main] if sig.main else [],
         "s": list(sig.scores),
         "y": [str(y) for y in sig.years],
+        "a": list(sig.amounts),
     }
     for dim, items in values.items():
         if not items:
@@ -629,6 +670,7 @@ def aggregate_signature(agg: Mapping[str, Any] | None) -> tuple[Signature, tuple
         main=main,
         scores=tuple(agg.get("s") or ()),
         years=tuple(sorted(int(y) for y in agg.get("y") or ())),
+        amounts=tuple(agg.get("a") or ()),
     )
     return sig, days
 
