@@ -64,6 +64,43 @@ into it, and ``Assignment.merged`` lists them.  The survivor's record remembers
 so :meth:`EventIndex.resolve` maps an absorbed id to its survivor and a redelivered
 trigger gets the same assignment back, ``merged`` included.
 
+Identity
+--------
+Each article carries its signature (``worker/core/signature.py``: when, where, who,
+final score, from its headline and lead), and with ``identity_sim`` or
+``identity_block`` > 0 each record keeps its members' aggregate (``sig``: how many
+members name each day range, place, main person, score and year).  A candidate that
+passes the threshold and the gate is checked against it (``signature.event_conflicts``;
+the date against the nearest member's).  The rule (:meth:`EventIndex._apart`): two
+identity conflicts (``identity_block``), or one conflict and a similarity under
+``identity_sim``, mean another happening, and the candidate fails.  Merges are checked
+the same way, event against event, and so are the members of an event when a split
+is considered (two members the rule calls apart have affinity :data:`APART`).
+``identity_agree`` (off) would multiply the similarity when the main person is the
+event's.
+
+Splits
+------
+Online grouping decides early, on little evidence; later articles can show that an
+event holds two happenings.  With ``split_threshold`` > 0, each record keeps a small
+summary of its founder and its ``split_members`` most recent members (their
+``split_keys`` heaviest keys with the weights they had when they joined, their time,
+signature and prominent names).  After an article joins, its affinity to each member
+is computed (:meth:`EventIndex._affinity`: the cosine of the summaries, or
+:data:`APART` when the identity rule calls the two different happenings); when one is
+under ``split_threshold``, all members are re-clustered by :func:`split_groups`:
+average linkage joins groups while their mean affinity reaches ``split_threshold``,
+and the largest group without the founder, if it has ``split_min_part`` members,
+moves to a new event (``split_event_id(source, first moved member)``).  An article
+close to every member leaves the grouping the last check found as it was, so the
+check is skipped.  The source keeps its id, its founder and the rest; the moved
+members' summary keys (as raw weights under today's key weights) are taken out of
+its centroid (keys outside the summaries stay: an approximation) and make the new
+event's centroid and reps.  The source's record remembers ``splits`` = [new id, triggering
+article, moved ids] and the new one ``origin`` = [source id, trigger, moved ids], so a
+redelivered trigger gets the same assignment (``Assignment.split``) back.  Members
+beyond the summary window never move.
+
 How the defaults were chosen
 ----------------------------
 By ``crosscheck eval-events`` (``worker/evaluation/events.py``) on the ECB+ dev set
@@ -113,9 +150,8 @@ Known limitations
   ~0.54 against a 10-member one, with the defaults).
 * An article re-delivered after it fell out of its event's member window (the oldest
   non-founder beyond ``max_members``) or after its event expired is treated as new.
-* Merges only join: an event is never split again, and a merge is only considered
-  when an article reaches both events (two halves that no later article bridges
-  stay apart).
+* A merge is only considered when an article reaches both events (two halves that
+  no later article bridges stay apart).  Splits are off by default.
 """
 
 from __future__ import annotations
@@ -125,14 +161,36 @@ import heapq
 import itertools
 import math
 import os
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
 from worker.core.chrome import strip_chrome
 from worker.core.model import Article
-from worker.core.textfeatures import content_terms_of, date_keys, entity_tokens_of, number_keys, scan
+from worker.core.signature import (
+    DATE_GAP_DAYS,
+    Signature,
+    aggregate_add,
+    aggregate_merge,
+    aggregate_signature,
+    conflicts,
+    date_conflict,
+    day_gap,
+    event_conflicts,
+    settled,
+    text_signature,
+)
+from worker.core.signature import EMPTY as EMPTY_SIGNATURE
+from worker.core.textfeatures import (
+    Run,
+    capital_runs,
+    content_terms_of,
+    date_keys,
+    entity_tokens_of,
+    number_keys,
+    scan,
+)
 
 JSON = dict[str, Any]
 
@@ -142,6 +200,10 @@ TITLE_WEIGHT = 2.0
 MAX_FEATURE_KEYS = 300
 #: A key is "at most mentioned in passing" below this fraction of ``salient_weight``.
 PASSING = 0.5
+#: Affinity of two members the identity rule calls different happenings (splits).
+APART = -1.0
+#: Most names a member summary keeps (for "who" between members).
+MAX_MEMBER_NAMES = 12
 #: Most merge records (absorbed id, triggering article) an event keeps.
 MAX_ABSORBED = 32
 #: Prefix of the environment variables :meth:`EventConfig.from_env` reads.
@@ -183,15 +245,22 @@ class EventFeatures:
 
     keys: tuple[tuple[str, float], ...]
     time: float | None = None
+    #: The article's identifying facts (``worker/core/signature.py``).
+    sig: Signature = EMPTY_SIGNATURE
 
     def to_json(self) -> JSON:
-        return {"keys": [[k, w] for k, w in self.keys], "time": self.time}
+        out: JSON = {"keys": [[k, w] for k, w in self.keys], "time": self.time}
+        if self.sig != EMPTY_SIGNATURE:
+            out["sig"] = self.sig.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EventFeatures:
         keys = tuple(sorted((str(k), float(w)) for k, w in data.get("keys") or ()))
         time = data.get("time")
-        return cls(keys=keys, time=None if time is None else float(time))
+        return cls(
+            keys=keys, time=None if time is None else float(time), sig=Signature.from_json(data.get("sig"))
+        )
 
 
 def event_features(article: Article) -> EventFeatures:
@@ -208,11 +277,13 @@ def event_features(article: Article) -> EventFeatures:
     common = {tok for _, _, spans in parts for tok, _, _ in spans if tok[0].islower()}
     counts: dict[str, float] = {}
     body_names: set[str] = set()
+    runs: dict[str, list[Run]] = {}
     for part, weight, spans in parts:
         words = [tok for tok, _, _ in spans]
         for term in content_terms_of(words):
             counts[term] = counts.get(term, 0.0) + weight
-        ents = entity_tokens_of(part, spans, common, known=body_names)
+        runs[part] = capital_runs(part, spans)
+        ents = entity_tokens_of(part, spans, common, known=body_names, runs=runs[part])
         if part is body:
             body_names = set(ents)
         elif body_names:
@@ -227,7 +298,21 @@ def event_features(article: Article) -> EventFeatures:
             counts[NUMBER + num] = counts.get(NUMBER + num, 0.0) + weight
     weighted = {k: round(1.0 + math.log(c), 4) for k, c in counts.items() if c >= 1.0}
     top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]
-    return EventFeatures(keys=tuple(sorted(top)), time=_parse_time(article.published_at))
+    scan_of = {part: spans for part, _, spans in parts}
+    return EventFeatures(
+        keys=tuple(sorted(top)),
+        time=_parse_time(article.published_at),
+        sig=text_signature(
+            title=title,
+            title_spans=scan_of.get(title, []),
+            title_runs=runs.get(title, []),
+            body=body,
+            body_spans=scan_of.get(body, []),
+            body_runs=runs.get(body, []),
+            common=common,
+            years=[int(k[len(DATE) + 1 :]) for k in counts if k.startswith(DATE + "y")],
+        ),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,6 +339,28 @@ class EventConfig:
     #: An article that also reaches this similarity with a second passing event (and
     #: the two events do not contradict each other) merges them; 0 disables merges.
     merge_threshold: float = 0.0
+    #: Identity (see "Identity" in the module docstring; both 0: off).  An article
+    #: whose signature has one identity conflict with an event joins it only at or
+    #: above ``identity_sim``; ``identity_block`` conflicts (0: no number) keep it out.
+    identity_sim: float = 0.0
+    identity_block: int = 0
+    #: An article whose main person is the event's (and nothing conflicts) scores
+    #: ``1 + identity_agree`` times its similarity: agreement on identity is evidence.
+    identity_agree: float = 0.0
+    #: Raw key weight at which a name counts as named by a side (for "who").
+    names_weight: float = 1.5
+    #: Dated reports further apart than this many days are different happenings.
+    date_gap_days: int = DATE_GAP_DAYS
+    #: Splits (0 disables): members whose groups' mean affinity stays below this are
+    #: re-clustered apart, and a group of at least ``split_min_part`` members that does
+    #: not hold the founder moves to a new event (see "Splits" in the module docstring).
+    split_threshold: float = 0.0
+    #: Fewest members a group needs to be split off.
+    split_min_part: int = 2
+    #: Members (besides the founder, the most recent) whose summaries a record keeps
+    #: for splits, and the keys each summary keeps.  Stored only while splits are on.
+    split_members: int = 16
+    split_keys: int = 20
     #: Pseudo-documents of background corpus in the IDF (see module docstring).
     prior_docs: float = 20.0
     #: Time decay for dated articles: no decay within ``time_grace`` seconds of the
@@ -310,11 +417,71 @@ class EventConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class Split:
+    """An event split in two: ``moved`` (in member order, with the scores they joined
+    with) left ``source`` for the new event ``target``.  The article whose arrival
+    triggered it is not listed: it was never a member of ``source`` downstream."""
+
+    source: str
+    target: str
+    moved: tuple[str, ...]
+    scores: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
     event_id: str
     created: bool
     score: float
     merged: tuple[str, ...] = ()
+    split: Split | None = None
+
+
+def split_event_id(source: str, first_moved: str) -> str:
+    """The id of the event split off ``source`` with ``first_moved`` as its first member."""
+    return "ev-" + hashlib.sha1(f"split|{source}|{first_moved}".encode()).hexdigest()[:16]
+
+
+def split_groups(affinity: Sequence[Sequence[float]], threshold: float, min_part: int) -> list[int] | None:
+    """The members (indexes) that leave an event, or None: the split decision.
+
+    ``affinity[i][j]`` (symmetric) says how much members ``i`` and ``j`` look like
+    reports of one happening; member 0 is the founder, whose group keeps the event.
+    Average-linkage agglomeration joins the two groups with the highest mean affinity
+    while it reaches ``threshold``; what is left are groups that look like different
+    happenings.  The largest group without the founder (ties: the one whose first
+    member came first) moves if it has at least ``min_part`` members; smaller
+    leftovers stay where they are (too little evidence to found an event on).
+    Deterministic: ties go to the lower indexes.
+    """
+    n = len(affinity)
+    if n < min_part + 1 or threshold <= 0.0:
+        return None
+    groups: list[list[int]] = [[i] for i in range(n)]
+    # sums[a][b]: summed affinity between groups a and b (indexes into ``groups``).
+    sums = [[float(affinity[i][j]) for j in range(n)] for i in range(n)]
+    while len(groups) > 1:
+        best, pair = -math.inf, (0, 0)
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                mean = sums[a][b] / (len(groups[a]) * len(groups[b]))
+                if mean > best:
+                    best, pair = mean, (a, b)
+        if best < threshold:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups[b])
+        for c in range(len(groups)):
+            sums[a][c] += sums[b][c]
+            sums[c][a] = sums[a][c]
+        del groups[b]
+        del sums[b]
+        for row in sums:
+            del row[b]
+    movers = [g for g in groups if 0 not in g and len(g) >= min_part]
+    if not movers:
+        return None
+    return max(movers, key=lambda g: (len(g), -g[0]))
 
 
 def _kind_weight(key: str, config: EventConfig) -> float:
@@ -366,6 +533,9 @@ class EventIndex:
     def __init__(self, events: MutableMapping[str, Any], config: EventConfig | None = None) -> None:
         self.events = events
         self.config = config or EventConfig()
+        cfg = self.config
+        #: Identity evidence in use: records keep their members' signature aggregate.
+        self._identity = cfg.identity_sim > 0.0 or cfg.identity_block > 0
         self._df: dict[str, int] = {}
         self._n = 0
         self._postings: dict[str, dict[str, None]] = {}
@@ -580,6 +750,59 @@ class EventIndex:
         missing_mine = math.fsum(sorted(self._idf(k) for k in theirs if my_weight(k) < floor))
         return min(missing_theirs, missing_mine)
 
+    # -- identity ------------------------------------------------------------------
+
+    def _apart(self, found: Sequence[str], sim: float) -> bool:
+        """The identity rule: two conflicts (``identity_block``), or one conflict and a
+        similarity under ``identity_sim``, mean another happening."""
+        cfg = self.config
+        if not found:
+            return False
+        if cfg.identity_block > 0 and len(found) >= cfg.identity_block:
+            return True
+        return sim < cfg.identity_sim
+
+    def _names(self, raw: Iterable[tuple[str, float]]) -> frozenset[str]:
+        """The names a side mentions prominently enough to count (raw weight)."""
+        floor = self.config.names_weight
+        return frozenset(k[1:] for k, w in raw if k[0] == "@" and w >= floor)
+
+    def _event_names(self, record: Mapping[str, Any]) -> frozenset[str]:
+        return self._names((k, float(v[0])) for k, v in record["keys"].items())
+
+    def _conflicts(self, features: EventFeatures, record: Mapping[str, Any]) -> list[str]:
+        """Identity conflicts of an article with an event (its members' aggregate)."""
+        agg = record.get("sig")
+        if not agg or features.sig == EMPTY_SIGNATURE:
+            return []
+        return event_conflicts(
+            features.sig,
+            self._names(features.keys),
+            agg,
+            self._event_names(record),
+            self.config.date_gap_days,
+        )
+
+    def _agrees(self, features: EventFeatures, record: Mapping[str, Any]) -> bool:
+        """The article's main person is the event's, and nothing conflicts."""
+        main = features.sig.main
+        if not main or not record.get("sig"):
+            return False
+        theirs, _days = aggregate_signature(record["sig"])
+        return theirs.main == main and not self._conflicts(features, record)
+
+    def _pair_conflicts(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+        """Identity conflicts of two events (for a merge)."""
+        sig_a, days_a = aggregate_signature(a.get("sig"))
+        sig_b, days_b = aggregate_signature(b.get("sig"))
+        found = conflicts(sig_a, self._event_names(a), sig_b, self._event_names(b), self.config.date_gap_days)
+        gap = self.config.date_gap_days
+        if days_a and days_b:
+            x, y = min(((x, y) for x in days_a for y in days_b), key=lambda p: day_gap(*p))
+            if date_conflict(x, sig_a.years, y, sig_b.years, gap):
+                found = settled(["date", *found], sig_a, sig_b)
+        return found
+
     # -- public API ----------------------------------------------------------------
 
     def event_of(self, article_id: str) -> str | None:
@@ -602,7 +825,10 @@ class EventIndex:
             record = self.events[known]
             idx = record["members"].index(article_id)
             merged = tuple(b for b, trigger in record.get("absorbed", ()) if trigger == article_id)
-            return Assignment(known, record["founder"] == article_id, float(record["scores"][idx]), merged)
+            score = float(record["scores"][idx])
+            # A split-off event's founder joined another event first: it founded nothing.
+            created = record["founder"] == article_id and not record.get("origin")
+            return Assignment(known, created, score, merged, self._split_by(known, article_id))
 
         cfg = self.config
         vec, idf = self._weigh(features.keys)
@@ -618,7 +844,11 @@ class EventIndex:
             if cfg.contradiction > 0.0 and sim >= cfg.threshold:
                 clash = self._contradiction(salient, raw_weight, self._core(record), _mean_weight(record))
                 sim /= 1.0 + cfg.contradiction * clash
+            if self._identity and cfg.identity_agree > 0.0 and sim > 0.0 and self._agrees(features, record):
+                sim *= 1.0 + cfg.identity_agree
             ok = sim >= cfg.threshold and evidence >= cfg.entity_gate
+            if ok and self._identity:
+                ok = not self._apart(self._conflicts(features, record), sim)
             # Prefer passing candidates, then higher similarity, then the older event.
             ranked.append(((ok, sim, -int(record["first_seq"])), event_id))
         ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
@@ -635,8 +865,11 @@ class EventIndex:
             )
             absorb = self._mergeable(joined, ranked[1:])
             if not absorb:
-                self._write(best_id, joined)
-                return Assignment(best_id, False, score)
+                moved = self._split_plan(joined)
+                if moved is None:
+                    self._write(best_id, joined)
+                    return Assignment(best_id, False, score)
+                return self._split(joined, moved, article_id, score, seq)
             group = [joined, *(self.events[e] for e in absorb)]
             group.sort(key=lambda r: (int(r["first_seq"]), r["id"]))
             survivor = group[0]
@@ -694,7 +927,9 @@ class EventIndex:
             pair = math.fsum([mine[k][2] * theirs[k][2] for k in common]) / norms if norms > 0 else 0.0
             clash = self._contradiction(core, _mean_weight(joined), self._core(other), _mean_weight(other))
             pair /= 1.0 + cfg.contradiction * clash
-            if pair >= cfg.threshold:
+            if pair >= cfg.threshold and not (
+                self._identity and self._apart(self._pair_conflicts(joined, other), pair)
+            ):
                 out.append(event_id)
         return out
 
@@ -723,7 +958,7 @@ class EventIndex:
             scores = scores[:1] + scores[1 + drop :]
         absorbed = [*survivor.get("absorbed", ()), [other["id"], trigger], *other.get("absorbed", ())]
         times = [t for r in (survivor, other) for t in (r["t0"], r["t1"]) if t is not None]
-        return {
+        out: JSON = {
             "id": survivor["id"],
             "founder": survivor["founder"],
             "n": int(survivor["n"]) + int(other["n"]),
@@ -738,6 +973,15 @@ class EventIndex:
             "reps": reps,
             "absorbed": [list(a) for a in absorbed[-MAX_ABSORBED:]],
         }
+        for key in ("splits", "origin"):
+            if survivor.get(key):
+                out[key] = survivor[key]
+        agg = aggregate_merge(survivor.get("sig"), other.get("sig"))
+        if agg:
+            out["sig"] = agg
+        if cfg.split_threshold > 0.0:
+            out["ms"] = self._bounded_summaries(members, {**other.get("ms", {}), **survivor.get("ms", {})})
+        return out
 
     def _rep(self, article_id: str, vec: Mapping[str, float]) -> list[Any]:
         """A bounded summary of one article: its ``rep_keys`` heaviest weighted keys."""
@@ -816,9 +1060,184 @@ class EventIndex:
             "norms": _norms(centroid),
             "reps": reps,
         }
-        if record.get("absorbed"):
-            out["absorbed"] = record["absorbed"]
+        for key in ("absorbed", "splits", "origin"):
+            if record.get(key):
+                out[key] = record[key]
+        if self._identity or cfg.split_threshold > 0.0:
+            agg = aggregate_add(record.get("sig"), features.sig)
+            if agg:
+                out["sig"] = agg
+        if cfg.split_threshold > 0.0:
+            summaries = {**record.get("ms", {}), article_id: self._summary(features, vec)}
+            out["ms"] = self._bounded_summaries(members, summaries)
         return out
+
+    # -- splits --------------------------------------------------------------------
+
+    def _summary(self, features: EventFeatures, vec: Mapping[str, float]) -> JSON:
+        """What a split needs of one member: its ``split_keys`` heaviest keys with their
+        weights as they were when it joined (so affinities depend on the record alone
+        and are not weighed again), their norm, its time and its signature."""
+        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.split_keys]
+        weights = {k: round(v, 5) for k, v in sorted(top)}
+        out: JSON = {"w": weights, "z": _norms(weights)[0], "t": features.time}
+        if features.sig != EMPTY_SIGNATURE:
+            out["g"] = features.sig.to_json()
+            out["n"] = sorted(self._names(features.keys))[:MAX_MEMBER_NAMES]
+        return out
+
+    def _bounded_summaries(self, members: Sequence[str], summaries: Mapping[str, Any]) -> JSON:
+        """The summaries of the founder and the ``split_members`` most recent members."""
+        keep = [members[0], *members[1:][-self.config.split_members :]] if members else []
+        return {aid: summaries[aid] for aid in keep if aid in summaries}
+
+    def _affinity(
+        self, summaries: Sequence[Mapping[str, Any]], rows: Iterable[int] | None = None
+    ) -> list[list[float]]:
+        """Pairwise affinity of members (of ``rows`` against all, else all pairs): the
+        cosine of their summaries, or :data:`APART` for two members the identity rule
+        calls different happenings."""
+        n = len(summaries)
+        sigs = [Signature.from_json(m.get("g")) for m in summaries] if self._identity else []
+        names = [frozenset(m.get("n") or ()) for m in summaries] if self._identity else []
+        out = [[1.0] * n for _ in range(n)]
+        for i in range(n) if rows is None else rows:
+            wi, zi = summaries[i]["w"], float(summaries[i]["z"])
+            for j in range(n):
+                if j == i or (rows is None and j < i):
+                    continue
+                wj, zj = summaries[j]["w"], float(summaries[j]["z"])
+                common = wi.keys() & wj.keys()
+                dot = math.fsum([wi[k] * wj[k] for k in common])
+                sim = dot / (zi * zj) if zi > 0 and zj > 0 else 0.0
+                if self._identity and self._apart(
+                    conflicts(sigs[i], names[i], sigs[j], names[j], self.config.date_gap_days), sim
+                ):
+                    sim = APART
+                out[i][j] = out[j][i] = sim
+        return out
+
+    def _raw_of(self, summary: Mapping[str, Any]) -> dict[str, float]:
+        """A member summary's keys as raw weights (to take out of, or make, a centroid):
+        its stored weights divided by today's key weights; an approximation, like the
+        summary itself."""
+        out: dict[str, float] = {}
+        for key, weight in summary["w"].items():
+            scale = _kind_weight(key, self.config) * self._idf(key)
+            if scale > 0.0:
+                out[key] = round(float(weight) / scale, 4)
+        return out
+
+    def _split_plan(self, record: Mapping[str, Any]) -> list[str] | None:
+        """The members that should leave ``record`` for a new event, or None."""
+        cfg = self.config
+        ms = record.get("ms")
+        if cfg.split_threshold <= 0.0 or not ms or len(ms) < cfg.split_min_part + 1:
+            return None
+        ids = [aid for aid in record["members"] if aid in ms]
+        if not ids or ids[0] != record["founder"]:
+            return None  # the founder's summary anchors the event that stays
+        summaries = [ms[aid] for aid in ids]
+        # The newest member is the new evidence: when it is close to every member, the
+        # grouping the last check found stands, and nothing more is computed.
+        newest = self._affinity(summaries, rows=[len(ids) - 1])[len(ids) - 1]
+        if min(newest) >= cfg.split_threshold:
+            return None
+        picked = split_groups(self._affinity(summaries), cfg.split_threshold, cfg.split_min_part)
+        return None if picked is None else [ids[i] for i in picked]
+
+    def _split(self, joined: JSON, moved: list[str], trigger: str, score: float, seq: int) -> Assignment:
+        """Write ``joined`` without ``moved`` and a new event holding them; the assignment
+        of ``trigger`` (the article just joined) names where it ended."""
+        cfg = self.config
+        source = joined["id"]
+        target = split_event_id(source, moved[0])
+        if target in self.events:  # hash-prefix collision: extend deterministically
+            target = target + "-" + hashlib.sha1(f"{source}|{moved[0]}|{seq}".encode()).hexdigest()[:8]
+        gone = set(moved)
+        ms = joined["ms"]
+        listed = tuple(a for a in moved if a != trigger)
+        scores_of = dict(zip(joined["members"], joined["scores"], strict=True))
+
+        keys: dict[str, list[float]] = {k: [float(v[0]), int(v[1])] for k, v in joined["keys"].items()}
+        new_keys: dict[str, list[float]] = {}
+        for aid in moved:
+            for key, raw in self._raw_of(ms[aid]).items():
+                entry = keys.get(key)
+                if entry is not None:
+                    entry[0], entry[1] = round(entry[0] - raw, 4), entry[1] - 1
+                add = new_keys.setdefault(key, [0.0, 0])
+                add[0], add[1] = round(add[0] + raw, 4), add[1] + 1
+        keys = {k: v for k, v in keys.items() if v[0] > 0.0 and v[1] > 0}
+        centroid, kept = self._centroid(keys)
+        members = [m for m in joined["members"] if m not in gone]
+        stay: JSON = {
+            **joined,
+            "n": int(joined["n"]) - len(moved),
+            "members": members,
+            "scores": [scores_of[m] for m in members],
+            "last_seq": seq,
+            "keys": kept,
+            "norms": _norms(centroid),
+            "reps": [r for r in joined["reps"] if r[0] not in gone],
+            "ms": {a: v for a, v in ms.items() if a not in gone},
+            "splits": [*joined.get("splits", ()), [target, trigger, list(listed)]][-MAX_ABSORBED:],
+        }
+        new_centroid, new_kept = self._centroid(new_keys)
+        reps = []
+        for aid in [moved[0], *moved[1:][-(cfg.max_reps - 1) :]]:
+            reps.append(self._rep(aid, ms[aid]["w"]))
+        times = [float(ms[a]["t"]) for a in moved if ms[a].get("t") is not None]
+        split_off: JSON = {
+            "id": target,
+            "founder": moved[0],
+            "n": len(moved),
+            "members": list(moved),
+            "scores": [scores_of[m] for m in moved],
+            "first_seq": seq,
+            "last_seq": seq,
+            "t0": min(times) if times else None,
+            "t1": max(times) if times else None,
+            "keys": new_kept,
+            "norms": _norms(new_centroid),
+            "reps": reps if len(moved) > 1 else [],
+            "ms": {a: ms[a] for a in moved},
+            "origin": [source, trigger, list(listed)],
+        }
+        stay_agg: JSON | None = joined.get("sig")
+        new_agg: JSON = {}
+        for aid in moved:
+            sig = Signature.from_json(ms[aid].get("g"))
+            stay_agg = aggregate_add(stay_agg, sig, -1)
+            new_agg = aggregate_add(new_agg, sig)
+        stay.pop("sig", None)
+        if stay_agg:
+            stay["sig"] = stay_agg
+        if new_agg:
+            split_off["sig"] = new_agg
+        self._write(source, stay)
+        self._write(target, split_off)
+        where = target if trigger in gone else source
+        return Assignment(where, False, score, (), self._split_by(where, trigger))
+
+    def _split_by(self, event_id: str, article_id: str) -> Split | None:
+        """The split ``article_id``'s arrival caused, read back from the records (so a
+        redelivered trigger gets the same assignment back)."""
+        record = self.events[event_id]
+        origin = record.get("origin")
+        if origin and origin[1] == article_id:
+            target, source, listed = event_id, str(origin[0]), origin[2]
+        else:
+            hit = next((s for s in record.get("splits", ()) if s[1] == article_id), None)
+            if hit is None:
+                return None
+            source, target, listed = event_id, str(hit[0]), hit[2]
+        scores = []
+        holder = self.events.get(target)
+        for aid in listed:
+            idx = holder["members"].index(aid) if holder and aid in holder["members"] else -1
+            scores.append(float(holder["scores"][idx]) if holder and idx >= 0 else 0.0)
+        return Split(source, target, tuple(listed), tuple(scores))
 
     def expire(self, seq: int, time: float | None) -> list[str]:
         """Delete events idle beyond the TTL (or the arrival distance) or over the cap.

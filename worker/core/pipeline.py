@@ -28,7 +28,7 @@ import py3langid
 
 from worker.core.claims import analyse
 from worker.core.dedup import DedupConfig, DedupIndex, DedupVerdict, Fingerprint, fingerprint
-from worker.core.events import EventConfig, EventFeatures, EventIndex, event_features
+from worker.core.events import EventConfig, EventFeatures, EventIndex, Split, event_features
 from worker.core.model import Article, Claim
 from worker.core.overlay import Overlay
 from worker.core.reconcile import (
@@ -38,10 +38,12 @@ from worker.core.reconcile import (
     ReconcileConfig,
     Routed,
     reconcile,
+    split_token,
     update,
 )
 from worker.core.reftime import ReferenceTime
 from worker.core.reftime import from_json as reftime_from_json
+from worker.core.signature import with_claims
 
 #: Languages claims are extracted from.  Others are grouped by entities and terms only.
 CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
@@ -122,6 +124,9 @@ def ingest(article: Article, timer: StageTimer = _no_timer) -> Enriched:
     with timer("extract"):
         found, reference = analyse(article, claims=language in CLAIM_LANGUAGES)
         claims = tuple(found)
+    with timer("features"):
+        # The event signature's days and scores come from the reference time and claims.
+        features = replace(features, sig=with_claims(features.sig, claims, reference))
     return Enriched(
         article_id=article.id,
         source=article.source_key,
@@ -273,6 +278,8 @@ class Correlator:
                             merged_event_id=merged,
                         )
                     )
+                if assignment.split is not None:
+                    self._split(result, assignment.split)
                 result.outputs.append(
                     update(
                         "article_assigned",
@@ -298,6 +305,41 @@ class Correlator:
         if seq % EXPIRE_EVERY == 0:
             self._expire(result, seq, time)
         return result
+
+    def _split(self, result: CorrelateResult, split: Split) -> None:
+        """An event split: tell consumers, move the members' claims, re-place the members.
+
+        ``split_out`` hands the moved articles' claims from the source's reconcile to
+        the new event, which holds everything routed to it behind ``split`` until they
+        are there (the merge machinery: ``await_merge`` on the hand-over's token).
+        """
+        source, target = split.source, split.target
+        result.routed.append(Routed(op="split_out", event_id=source, into=target, moved=split.moved))
+        result.routed.append(Routed(op="split", event_id=target, await_merge=(split_token(source),)))
+        result.outputs.append(
+            update(
+                "event_split",
+                source,
+                [source, target],
+                event_id=source,
+                new_event_id=target,
+                article_ids=list(split.moved),
+            )
+        )
+        for moved, score in zip(split.moved, split.scores, strict=True):
+            result.outputs.append(
+                update(
+                    "article_assigned",
+                    target,
+                    [moved, target],
+                    event_id=target,
+                    article_id=moved,
+                    score=round(float(score), 4),
+                )
+            )
+            known = self._articles.get(moved)
+            if known is not None:
+                self._articles[moved] = {**known, "e": target}
 
     def _duplicate(
         self, result: CorrelateResult, enriched: Enriched, verdict: DedupVerdict, seq: int, time: float | None
@@ -391,7 +433,11 @@ class Pipeline:
         )
 
     def process(self, article: Article) -> list[Output]:
-        enriched = ingest(article, self.timer)
+        return self.process_enriched(ingest(article, self.timer))
+
+    def process_enriched(self, enriched: Enriched) -> list[Output]:
+        """The global and per-event stages for an article already through ``ingest``
+        (which depends on nothing but the article, so an evaluation can reuse it)."""
         with self.timer("correlate"):
             result = self.correlator.process(enriched)
             self.correlator.commit()

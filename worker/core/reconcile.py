@@ -6,9 +6,9 @@ State is one JSON-able dict per event (the ``event_claims`` table value)::
      "slots": {slot: [claim record, ...]},   # stored as a string: see ``_encode``
      "contradictions": {contradiction_id: {"slot", "a": [claim ids], "b": [claim ids],
                                            "status": "open" | "resolved"}},
-     # only after event merges (see "Merges" below):
-     "absorbed": [event ids folded in], "inbox": {event id: its state},
-     "pending": [routed messages held back]}
+     # only after event merges or splits (see "Merges" and "Splits" below):
+     "absorbed": [event ids folded in, or split tokens], "inbox": {event id: its state},
+     "pending": [routed messages held back], "handed": [events split off this one]}
 
 **Why claim records are strings.**  A record as nested dicts (record, claim, value,
 attribution, span, hedges) costs ~1.7 KB of Python objects for ~0.6 KB of JSON, and
@@ -57,6 +57,18 @@ with A's are raised under A's id) and is applied.  While X waits for its
 at X's place in A's order, whichever arrives first, so the Kafka path emits what
 ``replay`` emits (there ``merge_in`` always comes after X).  Redeliveries of either
 message, or of a held message, change nothing.
+
+Splits reuse that machinery.  When the global stage splits articles M off event A
+into a new event N, it routes ``split_out`` (``into`` N, ``moved`` M) to A, then
+``split`` to N awaiting the token ``split:A`` (:func:`split_token`; not an event id,
+so a later merge of A into N is awaited on its own).  A answers with a ``merge_in``
+for N carrying M's articles and claims under that token, drops them from its state,
+and resolves (``contradiction_resolved``, reason ``split``) each open contradiction
+whose sides now lie in different events; a contradiction among M's claims alone
+leaves with them.  N takes the ``merge_in`` into its inbox even before it has a
+state, and ``split`` folds it in through the same rules (so M's own disagreements are
+raised again under N's id) before anything routed to N after it.  A records N in
+``handed``: a ``split_out`` redelivered after its state was written sends nothing.
 """
 
 from __future__ import annotations
@@ -174,6 +186,11 @@ class Routed:
     survivor: ``merged_event_id`` and its state as ``absorbed``, ``None`` if it had
     none).  ``await_merge`` lists the events an article's assignment absorbed: it is
     applied only after their states were folded in.
+
+    For event splits (see "Splits"): "split_out" to the event that splits, ``into``
+    the new event, with the ``moved`` articles; it answers with a "merge_in" whose
+    ``merged_event_id`` is :func:`split_token` of the source, carrying the moved
+    articles' claims; "split" to the new event, awaiting that token.
     """
 
     op: str
@@ -190,6 +207,7 @@ class Routed:
     merged_event_id: str | None = None
     absorbed: Mapping[str, Any] | None = None
     reference: Mapping[str, Any] | None = None  # the article's ReferenceTime as JSON
+    moved: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -213,6 +231,8 @@ class Routed:
             out["absorbed"] = None if self.absorbed is None else dict(self.absorbed)
         if self.reference is not None:
             out["reference"] = dict(self.reference)
+        if self.moved:
+            out["moved"] = list(self.moved)
         return out
 
     @classmethod
@@ -232,6 +252,7 @@ class Routed:
             merged_event_id=data.get("merged_event_id"),
             absorbed=data.get("absorbed"),
             reference=data.get("reference"),
+            moved=tuple(data.get("moved") or ()),
         )
 
 
@@ -388,6 +409,16 @@ BY_EVENT = "by_event"
 MAX_ABSORBED = 64
 
 
+#: Prefix of the hand-over token of a split (``split_token``): distinct from any event
+#: id, so a later merge of the source into the new event is awaited on its own.
+SPLIT_PREFIX = "split:"
+
+
+def split_token(source_event_id: str) -> str:
+    """What the new event of a split awaits: the hand-over from ``source_event_id``."""
+    return SPLIT_PREFIX + source_event_id
+
+
 def reconcile(
     state: Mapping[str, Any] | None, msg: Routed, config: ReconcileConfig = DEFAULT_CONFIG
 ) -> tuple[dict[str, Any] | None, list[Output]]:
@@ -437,7 +468,10 @@ def _merge_in(
     """
     absorbed_id = msg.merged_event_id or ""
     if state is None:
-        return None, []  # this event was itself absorbed or expired since: a late redelivery
+        if not absorbed_id.startswith(SPLIT_PREFIX):
+            return None, []  # this event was itself absorbed or expired since: a late redelivery
+        # A split's hand-over may reach the new event before the message awaiting it.
+        state = empty_state()
     if absorbed_id in state.get("absorbed", ()) or absorbed_id in state.get("inbox", {}):
         return dict(state), []
     waiting = {k: v for k, v in state.items() if k != "pending"}
@@ -465,6 +499,8 @@ def _apply(
             op="merge_in", event_id=msg.into or "", merged_event_id=msg.event_id, absorbed=carried
         )
         return None, [Output(BY_EVENT, msg.into or "", merge_in.to_json())]
+    if msg.op == "split_out":
+        return _split_out(state, msg)
     work = _Work(
         event_id=msg.event_id,
         articles=dict(base["articles"]),
@@ -484,10 +520,98 @@ def _apply(
         new["absorbed"] = absorbed
     if inbox:
         new["inbox"] = inbox
+    if base.get("handed"):
+        new["handed"] = base["handed"]
     return new, work.outputs
 
 
+def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
+    """Hand the moved articles' claims to the new event (``msg.into``) and keep the rest.
+
+    An open contradiction whose sides end in different events is resolved (reason
+    ``split``); one whose claims all moved leaves with them (the new event raises it
+    again under its id when it folds them in); one with claims on both sides left here
+    stands, without the moved claims.  The new event is recorded in ``handed``: the
+    hand-over was acknowledged before this state was written, so a redelivery sends
+    nothing more (a re-run on the old state sends the same ``merge_in``, which the new
+    event drops).
+    """
+    target = msg.into or ""
+    token = split_token(msg.event_id)
+    if state is None:
+        merge_in = Routed(op="merge_in", event_id=target, merged_event_id=token, absorbed=None)
+        return None, [Output(BY_EVENT, target, merge_in.to_json())]
+    if target in state.get("handed", ()):
+        return dict(state), []
+    moved = set(msg.moved)
+    work = _Work(
+        event_id=msg.event_id,
+        articles=dict(state["articles"]),
+        slots=dict(state["slots"]),
+        contradictions=dict(state["contradictions"]),
+    )
+    carried_slots: dict[str, list[str]] = {}
+    by_id: dict[str, dict[str, Any]] = {}  # the moved claims
+    for slot in sorted(work.slots):
+        recs = work.records(slot)
+        keep = [r["article_id"] not in moved for r in recs]
+        if all(keep):
+            continue
+        carried_slots[slot] = [b for b, k in zip(work.slots[slot], keep, strict=True) if not k]
+        by_id.update((r["id"], r) for r, k in zip(recs, keep, strict=True) if not k)
+        work.keep(slot, keep)
+        if not work.slots[slot]:
+            del work.slots[slot]
+    carried_articles = {a: m for a, m in state["articles"].items() if a in moved}
+    for aid in carried_articles:
+        del work.articles[aid]
+    moved_claims = set(by_id)
+    for cid in sorted(work.contradictions):
+        k = work.contradictions[cid]
+        a_left = [i for i in k["a"] if i not in moved_claims]
+        b_left = [i for i in k["b"] if i not in moved_claims]
+        if len(a_left) == len(k["a"]) and len(b_left) == len(k["b"]):
+            continue
+        if not a_left and not b_left:
+            del work.contradictions[cid]  # it left with the moved articles
+        elif a_left and b_left:
+            work.contradictions[cid] = {**k, "a": a_left, "b": b_left}
+        elif k["status"] == "open":
+            work.contradictions[cid] = {**k, "status": "resolved", "resolved_by": f"split:{target}"}
+            sides = [by_id.get(i) or _find(work, i) for i in (*k["a"][:1], *k["b"][:1])]
+            work.outputs.append(
+                update(
+                    "contradiction_resolved",
+                    msg.event_id,
+                    [cid, "split", target],
+                    event_id=msg.event_id,
+                    contradiction_id=cid,
+                    resolved_by=f"split into {target}",
+                    reason="split",
+                    new_event_id=target,
+                    **({"claims": [_public(r) for r in sides if r]} if any(sides) else {}),
+                )
+            )
+    carried = {"articles": carried_articles, "slots": carried_slots}
+    merge_in = Routed(op="merge_in", event_id=target, merged_event_id=token, absorbed=carried)
+    work.outputs.append(Output(BY_EVENT, target, merge_in.to_json()))
+    new = {k: v for k, v in state.items() if k not in ("articles", "slots", "contradictions")}
+    new.update(work.state())
+    new["handed"] = [*state.get("handed", ()), target][-MAX_ABSORBED:]
+    return new, work.outputs
+
+
+def _find(work: _Work, claim_id: str) -> dict[str, Any] | None:
+    for slot in sorted(work.slots):
+        for rec in work.records(slot):
+            if rec["id"] == claim_id:
+                return rec
+    return None
+
+
 def _apply_article(work: _Work, msg: Routed) -> None:
+    if msg.op == "split":
+        return  # the new event of a split: its moved claims were folded in by ``_apply``
     if msg.op == "duplicate":
         _corrections(work, msg)
         return

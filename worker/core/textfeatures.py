@@ -159,16 +159,20 @@ def scan(text: str) -> list[tuple[str, int, int]]:
     return [(m[0], *m.span()) for m in _TOKEN.finditer(text)]
 
 
-def entity_tokens_of(
-    text: str, spans: list[tuple[str, int, int]], common: set[str], known: Iterable[str] | None = None
-) -> list[str]:
-    """:func:`entity_tokens` of ``text`` given its :func:`scan` (no second regex pass)."""
-    runs: list[list[tuple[str, bool]]] = []
+#: A capitalised run: its (token, starts a sentence) pairs and the offset of its first token.
+Run = tuple[list[tuple[str, bool]], int]
+
+
+def capital_runs(text: str, spans: list[tuple[str, int, int]]) -> list[Run]:
+    """The runs of capitalised words of ``text`` given its :func:`scan` (one pass, shared
+    by the entity tokens and the event signature)."""
+    runs: list[Run] = []
     run: list[tuple[str, bool]] = []  # (token, was sentence-initial)
+    start = 0
     prev_end = 0
     prev_tok = ""
-    for tok, start, end in spans:
-        gap = text[prev_end:start]
+    for tok, begin, end in spans:
+        gap = text[prev_end:begin]
         # A sentence starts at a line start or after a full stop that does not follow
         # an initial or abbreviation ("U.S.", "J. Smith", "Dr.").
         initial = (
@@ -182,25 +186,46 @@ def entity_tokens_of(
         if first.isupper():
             if run and (initial or _RUN_BREAK.search(gap) is not None):
                 # Punctuation or a sentence break splits a run ("Paris, France").
-                runs.append(run)
+                runs.append((run, start))
                 run = []
+            if not run:
+                start = begin
             run.append((tok, initial))
         elif run and not initial and tok.lower() in _CONNECTORS:
             run.append((tok, False))
         elif run:
-            runs.append(run)
+            runs.append((run, start))
             run = []
         prev_end, prev_tok = end, tok
     if run:
-        runs.append(run)
+        runs.append((run, start))
+    return runs
+
+
+def entity_tokens_of(
+    text: str,
+    spans: list[tuple[str, int, int]],
+    common: set[str],
+    known: Iterable[str] | None = None,
+    runs: list[Run] | None = None,
+) -> list[str]:
+    """:func:`entity_tokens` of ``text`` given its :func:`scan` (no second regex pass)
+    and, if the caller has them, its :func:`capital_runs`."""
+    if runs is None:
+        runs = capital_runs(text, spans)
     common_set = common
-    names = {_normalise(tok) for run in runs for tok, initial in run if not initial}
+    names = {_normalise(tok) for run, _ in runs for tok, initial in run if not initial}
     if known is not None:
         names.update(known)
     out: list[str] = []
-    for run in runs:
+    for run, _ in runs:
         out.extend(_flush(run, common_set, names))
     return out
+
+
+def normalise_token(tok: str) -> str:
+    """The entity key of one capitalised token ("Reid's" -> "reid"): what ``@`` keys hold."""
+    return _normalise(tok)
 
 
 def _normalise(tok: str) -> str:
@@ -213,11 +238,12 @@ def _normalise(tok: str) -> str:
 
 
 def _flush(run: list[tuple[str, bool]], common: set[str], names: set[str]) -> list[str]:
-    # Connectors only count between two capitalised words.
-    while run and run[-1][0].lower() in _CONNECTORS:
-        run.pop()
+    # Connectors only count between two capitalised words ("Bank of England").
+    end = len(run)
+    while end and run[end - 1][0].lower() in _CONNECTORS:
+        end -= 1
     keep: list[str] = []
-    for tok, initial in run:
+    for tok, initial in run[:end] if end < len(run) else run:
         low = tok.lower()
         if low in _CONNECTORS or low in _NON_ENTITY or low in STOPWORDS or len(low) < 2:
             continue
@@ -228,7 +254,7 @@ def _flush(run: list[tuple[str, bool]], common: set[str], names: set[str]) -> li
         key = _normalise(tok)
         if key in STOPWORDS or len(key) < 2:
             continue
-        if initial and len(run) == 1 and key not in names:
+        if initial and end == 1 and key not in names:
             continue
         keep.append(key)
     return keep

