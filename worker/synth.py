@@ -46,6 +46,8 @@ COPY_FRACTION = 0.04
 #: articles span about seven weeks (event expiry by time is exercised, as in production).
 EPOCH = datetime(2025, 3, 1, 6, 0, tzinfo=UTC)
 MEAN_GAP_S = 45.0
+#: Chance that an outlet of a multi-outlet event gives a figure its own way.
+CONFLICT_RATE = 0.35
 #: Outlets of one shared event publish within this many seconds of the first.
 EVENT_SPREAD_S = 6 * 3600.0
 
@@ -473,12 +475,15 @@ def _event_facts(rng: random.Random, kind: str, day: datetime) -> dict[str, Any]
 _NUMERIC = ("dead", "injured", "missing", "hours", "minutes", "workers", "pct", "evacuated", "hectares")
 
 
-def _outlet_facts(rng: random.Random, facts: dict[str, Any], shared: bool) -> dict[str, Any]:
-    """This outlet's version of the event: a few figures and the clock drift a little."""
+def _outlet_facts(
+    rng: random.Random, facts: dict[str, Any], shared: bool, conflict_rate: float = CONFLICT_RATE
+) -> dict[str, Any]:
+    """This outlet's version of the event: a few figures (each with probability
+    ``conflict_rate``) and the clock drift a little."""
     mine = dict(facts)
     if shared:
         for key in _NUMERIC:
-            if rng.random() < 0.35:
+            if rng.random() < conflict_rate:
                 value = int(mine[key])
                 mine[key] = max(
                     1, value + rng.choice((-1, 1)) * max(1, round(value * rng.uniform(0.03, 0.25)))
@@ -650,7 +655,12 @@ def _slot_id(seed: int, slot: _Slot) -> str:
 
 
 def iter_labelled(
-    n: int, seed: int = 0, shared_fraction: float = 0.3, *, mean_gap_s: float = MEAN_GAP_S
+    n: int,
+    seed: int = 0,
+    shared_fraction: float = 0.3,
+    *,
+    mean_gap_s: float = MEAN_GAP_S,
+    conflict_rate: float = CONFLICT_RATE,
 ) -> Iterator[Labelled]:
     """Records in publication order, with their ground truth; rendered lazily.
 
@@ -664,6 +674,8 @@ def iter_labelled(
     master = random.Random(seed)
     if mean_gap_s <= 0:
         raise ValueError("mean_gap_s must be > 0")
+    if not 0.0 <= conflict_rate <= 1.0:
+        raise ValueError("conflict_rate must be within [0, 1]")
     slots = _plan(n, master, shared_fraction, mean_gap_s)
     # Event facts come from a per-event seed, so every outlet of an event sees the same
     # event whatever order they are rendered in.  Seeds are drawn for all events up front.
@@ -705,7 +717,7 @@ def iter_labelled(
             members_left[slot.event] -= 1
             if not members_left[slot.event]:
                 del facts_cache[slot.event]
-        title, text = _render(rng, _outlet_facts(rng, facts, slot.shared))
+        title, text = _render(rng, _outlet_facts(rng, facts, slot.shared, conflict_rate))
         rid = _slot_id(seed, slot)
         if slot.order in copies_left:
             rendered[slot.order] = (title, text, rid)
@@ -723,18 +735,28 @@ def _record(rid: str, title: str, text: str, source: str, published: datetime) -
 
 
 def iter_generate(
-    n: int, seed: int = 0, shared_fraction: float = 0.3, *, mean_gap_s: float = MEAN_GAP_S
+    n: int,
+    seed: int = 0,
+    shared_fraction: float = 0.3,
+    *,
+    mean_gap_s: float = MEAN_GAP_S,
+    conflict_rate: float = CONFLICT_RATE,
 ) -> Iterator[Record]:
     """Input records in publication order, rendered lazily (constant memory per record)."""
-    for item in iter_labelled(n, seed, shared_fraction, mean_gap_s=mean_gap_s):
+    for item in iter_labelled(n, seed, shared_fraction, mean_gap_s=mean_gap_s, conflict_rate=conflict_rate):
         yield item.record
 
 
 def generate(
-    n: int, seed: int = 0, shared_fraction: float = 0.3, *, mean_gap_s: float = MEAN_GAP_S
+    n: int,
+    seed: int = 0,
+    shared_fraction: float = 0.3,
+    *,
+    mean_gap_s: float = MEAN_GAP_S,
+    conflict_rate: float = CONFLICT_RATE,
 ) -> list[Record]:
     """``n`` input records, identical for the same arguments."""
-    return list(iter_generate(n, seed, shared_fraction, mean_gap_s=mean_gap_s))
+    return list(iter_generate(n, seed, shared_fraction, mean_gap_s=mean_gap_s, conflict_rate=conflict_rate))
 
 
 def write_jsonl(records: Iterable[Record], path: str | Path) -> int:

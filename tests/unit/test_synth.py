@@ -85,6 +85,16 @@ def test_shared_fraction_is_a_knob() -> None:
     assert len({i.event for i in items if i.copy_of is None}) == sum(1 for i in items if i.copy_of is None)
 
 
+def test_conflict_rate_is_a_knob_that_keeps_the_default_stream() -> None:
+    default = synth.generate(120, seed=4, shared_fraction=1.0)
+    assert synth.generate(120, seed=4, shared_fraction=1.0, conflict_rate=synth.CONFLICT_RATE) == default
+    same_ids = synth.generate(120, seed=4, shared_fraction=1.0, conflict_rate=1.0)
+    assert [r["id"] for r in same_ids] == [r["id"] for r in default]
+    assert [r["text"] for r in same_ids] != [r["text"] for r in default]
+    with pytest.raises(ValueError, match="conflict_rate"):
+        synth.generate(5, conflict_rate=1.5)
+
+
 def test_exact_and_near_copies(labelled: list[synth.Labelled]) -> None:
     by_id = {item.record["id"]: item.record for item in labelled}
     copies = [item for item in labelled if item.copy_of is not None]
