@@ -282,14 +282,19 @@ def test_property_redelivery_changes_nothing(articles: list[Article], data: st.D
     once = EventIndex({}, config)
     twice = EventIndex({}, config)
     first: dict[str, Assignment] = {}
+    moved: dict[str, str] = {}  # article -> the event a split moved it to
     for seq, art in enumerate(unique):
         first[art.id] = once.assign(art.id, event_features(art), seq)
         assert twice.assign(art.id, event_features(art), seq) == first[art.id]
+        if (split := first[art.id].split) is not None:
+            moved.update(dict.fromkeys(split.moved, split.target))
         replay = data.draw(st.sampled_from(unique[: seq + 1]))
         got = twice.assign(replay.id, event_features(replay), seq)
-        # The answer is the article's event now: its first one, or that event's survivor.
+        # The answer is the article's event now: its first one (or the event a split moved
+        # it to), or that event's survivor after merges.
         expected = first[replay.id]
-        assert got.event_id == once.event_of(replay.id) == once.resolve(expected.event_id)
+        home = moved.get(replay.id, expected.event_id)
+        assert got.event_id == once.event_of(replay.id) == once.resolve(home)
         assert got.score == expected.score
         if got.event_id == expected.event_id:
             assert got == expected
@@ -321,3 +326,30 @@ def test_property_rebuild_matches_live(articles: list[Article], cut: int) -> Non
         assert live.expire(seq=seq, time=None) == restored.expire(seq=seq, time=None)
     assert snapshot(live.events) == snapshot(restored.events)
     assert derived(live) == derived(restored)
+
+
+def test_a_split_after_a_merge_back_never_reuses_the_merged_id() -> None:
+    """Members split off, merged back, then split off again: the second split's event must
+    get a fresh id, since the first one's id now resolves (as an alias) to the survivor."""
+
+    def art(i: str, places: list[str], title: str) -> Article:
+        return Article(id=i, title=title, text=". ".join(f"The lorca near {p} was reported" for p in places))
+
+    stream = [
+        art("a1", ["Jodar"], "Jodar"),
+        art("a3", ["Jodar", "Murcia"], "Jodar Murcia"),
+        art("a4", ["Karaloglu"], "Karaloglu"),
+        art("a6", ["Jodar", "Ercis"], "Jodar Ercis"),
+        art("a2", ["Ercis"], "Ercis"),
+        art("a0", ["Murcia", "Ercis", "Jodar"], "Murcia Ercis"),
+        art("a5", ["Murcia"], "Murcia"),
+    ]
+    config = EventConfig(centroid_keys=20, max_reps=2, threshold=0.2, merge_threshold=0.25, contradiction=0.02)
+    index = EventIndex({}, config)
+    out = [index.assign(a.id, event_features(a), seq) for seq, a in enumerate(stream)]
+    splits = [o.split for o in out if o.split is not None]
+    merged = {m for o in out for m in o.merged}
+    assert len(splits) == 2 and splits[0].target in merged, "the stream splits, merges back, splits"
+    assert splits[1].target != splits[0].target
+    assert index.resolve(splits[1].target) == splits[1].target
+    assert index.event_of("a6") == splits[1].target

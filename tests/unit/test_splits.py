@@ -23,6 +23,7 @@ import pytest
 from tests.unit.test_events import QUAKE_A, QUAKE_B
 from tests.unit.test_merges import article_msg, by_key, first_seen, kafka, routed_batches, run_fifo
 from worker.core.events import (
+    TEXT_ONLY,
     EventConfig,
     EventIndex,
     event_features,
@@ -38,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Joins anything that shares a word (no entity gate), splits groups whose mean
 #: affinity is under 0.1: ``qb1`` joins Lorca's event, ``qb2`` splits it.
-SPLITTING = EventConfig(threshold=0.01, entity_gate=0.0, split_threshold=0.1)
+SPLITTING = EventConfig(**{**TEXT_ONLY, "threshold": 0.01, "entity_gate": 0.0, "split_threshold": 0.1})
 STREAM = [QUAKE_A[0], QUAKE_A[1], QUAKE_B[0], QUAKE_B[1], QUAKE_B[2], QUAKE_A[2]]
 SOURCE = event_id_for("qa1")
 TARGET = split_event_id(SOURCE, "qb1")
@@ -101,7 +102,8 @@ def test_index_split_is_deterministic_and_survives_a_rebuild() -> None:
     assert [a.event_id for a in first] == [SOURCE, SOURCE, SOURCE, TARGET, TARGET, SOURCE]
     assert index.events[SOURCE]["members"] == ["qa1", "qa2", "qa3"]
     assert index.events[TARGET]["members"] == ["qb1", "qb2", "qb3"]
-    assert index.events[TARGET]["origin"] == [SOURCE, "qb2", ["qb1"]]
+    assert index.events[TARGET]["origin"] == [SOURCE, "qb2", ["qb1"], [split.scores[0]]]
+    assert index.events[SOURCE]["splits"] == [[TARGET, "qb2", ["qb1"], [split.scores[0]]]]
     assert (index.event_of("qb1"), index.event_of("qa2")) == (TARGET, SOURCE)
     # The same order again gives the same records; a redelivered trigger gets its
     # assignment (split included) back and changes nothing.
@@ -117,9 +119,9 @@ def test_index_split_is_deterministic_and_survives_a_rebuild() -> None:
     assert run(STREAM[4:], rebuilt, 4) == run(STREAM[4:], live, 4) == first[4:]
 
 
-def test_splits_are_off_by_default_and_add_nothing_to_the_records() -> None:
-    assert EventConfig().split_threshold == 0.0
-    index = EventIndex({}, EventConfig(threshold=SPLITTING.threshold, entity_gate=0.0))
+def test_splits_are_on_by_default_and_when_off_add_nothing_to_the_records() -> None:
+    assert EventConfig().split_threshold == 0.1
+    index = EventIndex({}, EventConfig(**{**TEXT_ONLY, "threshold": SPLITTING.threshold, "entity_gate": 0.0}))
     for seq, a in enumerate(STREAM):
         assert index.assign(a.id, event_features(a), seq).split is None
     assert not any("ms" in r or "splits" in r for k, r in index.events.items() if not k.startswith("__"))
