@@ -1,6 +1,6 @@
 """Event splits through Kafka: the worker emits exactly the ids ``replay`` emits.
 
-The stream of ``tests/unit/test_splits.py`` with splits turned on by environment
+The stream of ``tests/unit/test_splits.py`` with its configuration set by environment
 variables (read by both drivers): the Van earthquake joins the Lorca one's event, the
 next Van report splits it off, and the moved article's claims travel from the source
 event's reconcile to the new event's on the per-event topic (``split_out`` →
@@ -28,6 +28,10 @@ SPLIT_ENV = {
     "CROSSCHECK_EVENT_THRESHOLD": "0.01",
     "CROSSCHECK_EVENT_ENTITY_GATE": "0",
     "CROSSCHECK_EVENT_SPLIT_THRESHOLD": "0.1",
+    # As ``SPLITTING`` of the unit tests: splits alone, without merges or the identity rule.
+    "CROSSCHECK_EVENT_MERGE_THRESHOLD": "0",
+    "CROSSCHECK_EVENT_IDENTITY_SIM": "0",
+    "CROSSCHECK_EVENT_IDENTITY_BLOCK": "0",
 }
 
 

@@ -35,7 +35,7 @@ def test_bridging_article_merges_the_newer_event_into_the_older() -> None:
 
 
 def test_merges_are_off_when_merge_threshold_is_zero() -> None:
-    _, out = run(STREAM, EventConfig(threshold=0.7))
+    _, out = run(STREAM, EventConfig(threshold=0.7, merge_threshold=0.0))
     assert not any(o.merged for o in out)
     assert out[3].event_id in {event_id_for("qa1"), event_id_for("qa3")}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from worker.core.events import EventConfig, EventIndex, split_event_id
+from worker.core.events import TEXT_ONLY, EventConfig, EventIndex, split_event_id
 from worker.core.model import Article
 from worker.core.pipeline import Pipeline, ingest
 from worker.core.reconcile import Output
@@ -22,7 +22,7 @@ from worker.core.signature import (
 
 #: The identity rule on: one conflict keeps an article out below 0.6 similarity,
 #: two conflicts always.
-IDENTITY = EventConfig(identity_sim=0.6, identity_block=2)
+IDENTITY = EventConfig(**{**TEXT_ONLY, "identity_sim": 0.6, "identity_block": 2})
 
 # Two floods in one city a year apart, two reports each: the same words, the same
 # place, dated by their datelines a year apart (no published_at, so no time decay).
@@ -169,8 +169,8 @@ def test_money_a_tenfold_apart_is_another_happening_but_tolls_never_are() -> Non
 def test_two_dated_floods_a_year_apart_stay_apart() -> None:
     stream = [FLOOD_2012[0], FLOOD_2013[0], FLOOD_2012[1], FLOOD_2013[1]]
     # Text alone joins them: the same city, the same words.
-    assert len(set(assign_all(stream, EventConfig()))) == 1
-    events = assign_all(stream, EventConfig(identity_sim=0.7, identity_block=2))
+    assert len(set(assign_all(stream, EventConfig(**TEXT_ONLY)))) == 1
+    events = assign_all(stream, EventConfig(**{**TEXT_ONLY, "identity_sim": 0.7, "identity_block": 2}))
     assert events[0] == events[2] and events[1] == events[3] and events[0] != events[1]
 
 
@@ -226,10 +226,10 @@ def test_a_split_on_identity_re_emits_the_moved_assignments() -> None:
     assert killed[source].endswith("12 people") and "nine" in killed[target]
 
 
-def test_identity_is_off_by_default_and_records_stay_as_they_were() -> None:
-    config = EventConfig()
-    assert (config.identity_sim, config.identity_block, config.split_threshold) == (0.0, 0, 0.0)
-    index = EventIndex({}, config)
+def test_identity_is_on_by_default_and_when_off_records_stay_as_they_were() -> None:
+    defaults = EventConfig()
+    assert (defaults.identity_sim, defaults.identity_block, defaults.split_threshold) == (0.4, 2, 0.1)
+    index = EventIndex({}, EventConfig(**TEXT_ONLY))
     for seq, article in enumerate(FLOOD_2012):
         index.assign(article.id, ingest(article).features, seq)
     assert not any("sig" in r for k, r in index.events.items() if not k.startswith("__"))

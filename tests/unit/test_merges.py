@@ -23,7 +23,7 @@ import pytest
 from tests.unit.test_events import QUAKE_A, QUAKE_B
 from worker.cli import replay as cli_replay
 from worker.core.claims import extract_claims
-from worker.core.events import EventConfig, event_id_for
+from worker.core.events import TEXT_ONLY, EventConfig, event_id_for
 from worker.core.model import Article
 from worker.core.pipeline import Correlator, Pipeline, ingest, reconcile_all
 from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Joins at 0.65: ``qa3`` scores ~0.64 against the first event and founds its own;
 #: ``qx`` scores ~0.76 and ~0.70 against the two and merges them.
-MERGING = EventConfig(threshold=0.65, merge_threshold=0.65)
+MERGING = EventConfig(**{**TEXT_ONLY, "threshold": 0.65, "merge_threshold": 0.65})
 
 A1 = QUAKE_A[0]
 B1 = Article(
@@ -173,7 +173,7 @@ def test_a_later_article_contradicting_the_absorbed_events_claim_is_raised_on_th
     assert len(found) == 1
     assert found[0]["event_id"] == SURVIVOR and found[0]["predicate"] == "injured"
     # Without the merge the two stay in different events and nothing is raised.
-    unmerged, _ = replay(STREAM, EventConfig(threshold=MERGING.threshold))
+    unmerged, _ = replay(STREAM, EventConfig(**{**TEXT_ONLY, "threshold": MERGING.threshold}))
     assert not any(o.value["type"] == "event_merged" for o in unmerged)
     assert not any(
         o.topic == "contradictions" and "qa3" in {c["article_id"] for c in o.value["claims"]}
@@ -422,9 +422,9 @@ def test_revisions_and_copies_of_an_absorbed_events_article_go_to_the_survivor()
     assert [(m.op, m.event_id) for m in result.routed] == [("duplicate", SURVIVOR)]
 
 
-def test_merges_are_off_by_default_and_the_seeds_route_no_merge(seeds_dir: Path) -> None:
-    assert EventConfig().merge_threshold == 0.0
-    _, batches = routed_batches(STREAM, EventConfig())
+def test_merges_are_on_by_default_and_the_seeds_route_no_merge(seeds_dir: Path) -> None:
+    assert EventConfig().merge_threshold == 0.35
+    _, batches = routed_batches(STREAM, EventConfig(**TEXT_ONLY))
     assert not any(m.op.startswith("merge") or m.await_merge for b in batches for m in b)
     out = io.StringIO()
     cli_replay(seeds_dir, out)
