@@ -344,7 +344,9 @@ def test_a_split_after_a_merge_back_never_reuses_the_merged_id() -> None:
         art("a0", ["Murcia", "Ercis", "Jodar"], "Murcia Ercis"),
         art("a5", ["Murcia"], "Murcia"),
     ]
-    config = EventConfig(centroid_keys=20, max_reps=2, threshold=0.2, merge_threshold=0.25, contradiction=0.02)
+    config = EventConfig(
+        centroid_keys=20, max_reps=2, threshold=0.2, merge_threshold=0.25, contradiction=0.02
+    )
     index = EventIndex({}, config)
     out = [index.assign(a.id, event_features(a), seq) for seq, a in enumerate(stream)]
     splits = [o.split for o in out if o.split is not None]

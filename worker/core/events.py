@@ -211,6 +211,9 @@ APART = -1.0
 MAX_MEMBER_NAMES = 12
 #: Most merge records (absorbed id, triggering article) an event keeps.
 MAX_ABSORBED = 32
+#: Member-pair affinities remembered by ``_affinity`` (a cache, cleared when full):
+#: ~200 bytes each, so at most ~10 MB.
+PAIR_CACHE_MAX = 50_000
 #: Prefix of the environment variables :meth:`EventConfig.from_env` reads.
 ENV_PREFIX = "CROSSCHECK_EVENT_"
 #: Keys in ``events`` starting with this are reserved (not events).
@@ -473,22 +476,26 @@ def split_groups(affinity: Sequence[Sequence[float]], threshold: float, min_part
     groups: list[list[int]] = [[i] for i in range(n)]
     # sums[a][b]: summed affinity between groups a and b (indexes into ``groups``).
     sums = [[float(affinity[i][j]) for j in range(n)] for i in range(n)]
+    sizes = [1] * n
     while len(groups) > 1:
         best, pair = -math.inf, (0, 0)
-        for a in range(len(groups)):
-            for b in range(a + 1, len(groups)):
-                mean = sums[a][b] / (len(groups[a]) * len(groups[b]))
+        g = len(groups)
+        for a in range(g - 1):
+            row, size_a = sums[a], sizes[a]
+            for b in range(a + 1, g):
+                mean = row[b] / (size_a * sizes[b])
                 if mean > best:
                     best, pair = mean, (a, b)
         if best < threshold:
             break
         a, b = pair
         groups[a] = sorted(groups[a] + groups[b])
-        for c in range(len(groups)):
-            sums[a][c] += sums[b][c]
-            sums[c][a] = sums[a][c]
-        del groups[b]
-        del sums[b]
+        sizes[a] += sizes[b]
+        row_a, row_b = sums[a], sums[b]
+        for c in range(g):
+            row_a[c] += row_b[c]
+            sums[c][a] = row_a[c]
+        del groups[b], sizes[b], sums[b]
         for row in sums:
             del row[b]
     movers = [g for g in groups if 0 not in g and len(g) >= min_part]
@@ -558,6 +565,8 @@ class EventIndex:
         self._undated: dict[str, None] = {}
         self._by_time: list[tuple[float, int, str]] = []
         self._clock = 0  # highest "touch" (write counter) of any record
+        self._pairs: dict[tuple[str, str], float] = {}  # member-pair affinities (_affinity)
+        self._names_of: dict[str, tuple[int, frozenset[str]]] = {}  # _stored_event_names
         self.rebuild()
 
     # -- derived state -------------------------------------------------------------
@@ -569,6 +578,7 @@ class EventIndex:
         self._postings = {}
         self._article_event = {}
         self._alias = {}
+        self._names_of = {}
         self._order = {}
         self._undated = {}
         self._by_time = []
@@ -599,6 +609,7 @@ class EventIndex:
             self._alias[absorbed] = event_id
 
     def _unindex(self, event_id: str, record: Mapping[str, Any]) -> None:
+        self._names_of.pop(event_id, None)
         self._n -= int(record["n"])
         self._order.pop(event_id, None)  # its heap entry goes stale (see _live)
         self._undated.pop(event_id, None)
@@ -783,26 +794,41 @@ class EventIndex:
     def _event_names(self, record: Mapping[str, Any]) -> frozenset[str]:
         return self._names((k, float(v[0])) for k, v in record["keys"].items())
 
-    def _conflicts(self, features: EventFeatures, record: Mapping[str, Any]) -> list[str]:
-        """Identity conflicts of an article with an event (its members' aggregate)."""
+    def _stored_event_names(self, record: Mapping[str, Any]) -> frozenset[str]:
+        """``_event_names`` of a stored record, remembered until the record is written
+        again (its ``touch`` changes): an event is a candidate for many articles between
+        two writes."""
+        event_id, touch = record["id"], int(record.get("touch", 0))
+        hit = self._names_of.get(event_id)
+        if hit is not None and hit[0] == touch:
+            return hit[1]
+        names = self._event_names(record)
+        self._names_of[event_id] = (touch, names)
+        return names
+
+    def _conflicts(
+        self, features: EventFeatures, record: Mapping[str, Any], names: frozenset[str]
+    ) -> list[str]:
+        """Identity conflicts of an article (``names``: its ``_names``) with a stored
+        event (its members' aggregate)."""
         agg = record.get("sig")
         if not agg or features.sig == EMPTY_SIGNATURE:
             return []
         return event_conflicts(
             features.sig,
-            self._names(features.keys),
+            names,
             agg,
-            self._event_names(record),
+            self._stored_event_names(record),
             self.config.date_gap_days,
         )
 
-    def _agrees(self, features: EventFeatures, record: Mapping[str, Any]) -> bool:
+    def _agrees(self, features: EventFeatures, record: Mapping[str, Any], names: frozenset[str]) -> bool:
         """The article's main person is the event's, and nothing conflicts."""
         main = features.sig.main
         if not main or not record.get("sig"):
             return False
         theirs, _days = aggregate_signature(record["sig"])
-        return theirs.main == main and not self._conflicts(features, record)
+        return theirs.main == main and not self._conflicts(features, record, names)
 
     def _pair_conflicts(self, a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
         """Identity conflicts of two events (for a merge)."""
@@ -850,6 +876,7 @@ class EventIndex:
         raw_weight = lambda k: raw.get(k, 0.0)  # noqa: E731
         salient = [k for k, w in features.keys if w >= cfg.salient_weight and _identifying(k)]
         ranked: list[tuple[tuple[bool, float, int], str]] = []
+        names = self._names(features.keys) if self._identity else frozenset()
         for event_id in self._candidates(vec):
             record = self.events[event_id]
             sim, evidence = self._score(vec, idf, norm, record)
@@ -857,11 +884,16 @@ class EventIndex:
             if cfg.contradiction > 0.0 and sim >= cfg.threshold:
                 clash = self._contradiction(salient, raw_weight, self._core(record), _mean_weight(record))
                 sim /= 1.0 + cfg.contradiction * clash
-            if self._identity and cfg.identity_agree > 0.0 and sim > 0.0 and self._agrees(features, record):
+            if (
+                self._identity
+                and cfg.identity_agree > 0.0
+                and sim > 0.0
+                and self._agrees(features, record, names)
+            ):
                 sim *= 1.0 + cfg.identity_agree
             ok = sim >= cfg.threshold and evidence >= cfg.entity_gate
             if ok and self._identity:
-                ok = not self._apart(self._conflicts(features, record), sim)
+                ok = not self._apart(self._conflicts(features, record, names), sim)
             # Prefer passing candidates, then higher similarity, then the older event.
             ranked.append(((ok, sim, -int(record["first_seq"])), event_id))
         ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
@@ -1105,28 +1137,44 @@ class EventIndex:
         return {aid: summaries[aid] for aid in keep if aid in summaries}
 
     def _affinity(
-        self, summaries: Sequence[Mapping[str, Any]], rows: Iterable[int] | None = None
+        self, ids: Sequence[str], summaries: Sequence[Mapping[str, Any]], rows: Iterable[int] | None = None
     ) -> list[list[float]]:
         """Pairwise affinity of members (of ``rows`` against all, else all pairs): the
         cosine of their summaries, or :data:`APART` for two members the identity rule
-        calls different happenings."""
+        calls different happenings.
+
+        A pair's affinity depends on the two members' summaries alone, which are fixed
+        when they join, so it is computed once and remembered (``_pairs``, a cache: a
+        rebuilt index recomputes the same values); each join adds one row of new pairs.
+        """
         n = len(summaries)
-        sigs = [Signature.from_json(m.get("g")) for m in summaries] if self._identity else []
-        names = [frozenset(m.get("n") or ()) for m in summaries] if self._identity else []
+        cache = self._pairs
+        if len(cache) > PAIR_CACHE_MAX:
+            cache.clear()
+        sigs: dict[int, Signature] = {}
+        names: dict[int, frozenset[str]] = {}
         out = [[1.0] * n for _ in range(n)]
         for i in range(n) if rows is None else rows:
             wi, zi = summaries[i]["w"], float(summaries[i]["z"])
             for j in range(n):
                 if j == i or (rows is None and j < i):
                     continue
-                wj, zj = summaries[j]["w"], float(summaries[j]["z"])
-                common = wi.keys() & wj.keys()
-                dot = math.fsum([wi[k] * wj[k] for k in common])
-                sim = dot / (zi * zj) if zi > 0 and zj > 0 else 0.0
-                if self._identity and self._apart(
-                    conflicts(sigs[i], names[i], sigs[j], names[j], self.config.date_gap_days), sim
-                ):
-                    sim = APART
+                key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+                sim = cache.get(key)
+                if sim is None:
+                    wj, zj = summaries[j]["w"], float(summaries[j]["z"])
+                    common = wi.keys() & wj.keys()
+                    dot = math.fsum([wi[k] * wj[k] for k in common])
+                    sim = dot / (zi * zj) if zi > 0 and zj > 0 else 0.0
+                    if self._identity:
+                        for m in (i, j):
+                            if m not in sigs:
+                                sigs[m] = Signature.from_json(summaries[m].get("g"))
+                                names[m] = frozenset(summaries[m].get("n") or ())
+                        gap = self.config.date_gap_days
+                        if self._apart(conflicts(sigs[i], names[i], sigs[j], names[j], gap), sim):
+                            sim = APART
+                    cache[key] = sim
                 out[i][j] = out[j][i] = sim
         return out
 
@@ -1153,10 +1201,10 @@ class EventIndex:
         summaries = [ms[aid] for aid in ids]
         # The newest member is the new evidence: when it is close to every member, the
         # grouping the last check found stands, and nothing more is computed.
-        newest = self._affinity(summaries, rows=[len(ids) - 1])[len(ids) - 1]
+        newest = self._affinity(ids, summaries, rows=[len(ids) - 1])[len(ids) - 1]
         if min(newest) >= cfg.split_threshold:
             return None
-        picked = split_groups(self._affinity(summaries), cfg.split_threshold, cfg.split_min_part)
+        picked = split_groups(self._affinity(ids, summaries), cfg.split_threshold, cfg.split_min_part)
         return None if picked is None else [ids[i] for i in picked]
 
     def _split(self, joined: JSON, moved: list[str], trigger: str, score: float, seq: int) -> Assignment:
@@ -1197,7 +1245,9 @@ class EventIndex:
             "norms": _norms(centroid),
             "reps": [r for r in joined["reps"] if r[0] not in gone],
             "ms": {a: v for a, v in ms.items() if a not in gone},
-            "splits": [*joined.get("splits", ()), [target, trigger, list(listed), listed_scores]][-MAX_ABSORBED:],
+            "splits": [*joined.get("splits", ()), [target, trigger, list(listed), listed_scores]][
+                -MAX_ABSORBED:
+            ],
         }
         new_centroid, new_kept = self._centroid(new_keys)
         reps = []
