@@ -565,7 +565,7 @@ class EventIndex:
         self._undated: dict[str, None] = {}
         self._by_time: list[tuple[float, int, str]] = []
         self._clock = 0  # highest "touch" (write counter) of any record
-        self._pairs: dict[tuple[str, str], float] = {}  # member-pair affinities (_affinity)
+        self._pairs: dict[tuple[str, float, str, float], float] = {}  # member-pair affinities (_affinity)
         self._names_of: dict[str, tuple[int, frozenset[str]]] = {}  # _stored_event_names
         self.rebuild()
 
@@ -1159,10 +1159,13 @@ class EventIndex:
             for j in range(n):
                 if j == i or (rows is None and j < i):
                     continue
-                key = (ids[i], ids[j]) if ids[i] < ids[j] else (ids[j], ids[i])
+                # The norms pin the summaries: an article that joins again after its
+                # event expired gets a new summary, and so a new key.
+                zj = float(summaries[j]["z"])
+                key = (ids[i], zi, ids[j], zj) if ids[i] < ids[j] else (ids[j], zj, ids[i], zi)
                 sim = cache.get(key)
                 if sim is None:
-                    wj, zj = summaries[j]["w"], float(summaries[j]["z"])
+                    wj = summaries[j]["w"]
                     common = wi.keys() & wj.keys()
                     dot = math.fsum([wi[k] * wj[k] for k in common])
                     sim = dot / (zi * zj) if zi > 0 and zj > 0 else 0.0
