@@ -19,6 +19,7 @@ call exactly these functions; only the stores differ (faust Tables vs dicts).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,18 @@ CLAIM_LANGUAGES: frozenset[str] = frozenset({"en"})
 #: gave the same language for every ECB+ dev article, seed and synthetic article tried
 #: (770), at 150 instead of 390 µs per article.
 LANGID_CHARS = 600
+#: English function words (closed-class words other languages do not share as words:
+#: no "is", "in", "on", "a", "as", "die", which Dutch, German, French, Portuguese use).
+#: See :func:`detect_language`.
+ENGLISH_MARKERS: frozenset[str] = frozenset(
+    ("the", "of", "and", "to", "that", "was", "with", "for", "said", "from", "by", "were", "have",
+     "his", "which", "this", "their", "been", "would", "after", "had", "has", "are", "it", "be")
+)  # fmt: skip
+#: A text whose first ``LANGID_CHARS`` characters hold at least this many markers, making
+#: at least this share of their words, is English without asking py3langid.
+ENGLISH_MIN_MARKERS = 8
+ENGLISH_MIN_SHARE = 0.15
+_WORDS = re.compile(r"[^\W\d_]+")
 #: Expiry runs every N articles (by arrival order, so replay and Kafka agree).
 EXPIRE_EVERY = 32
 SEQ_KEY = "__seq__"
@@ -64,11 +77,30 @@ def _no_timer(_stage: str) -> contextlib.AbstractContextManager[Any]:
 
 
 def detect_language(article: Article) -> str:
-    """The article's language code: as given (region dropped), else py3langid's guess."""
+    """The article's language code: as given (region dropped), else identified from the
+    first ``LANGID_CHARS`` characters.
+
+    English is recognised by its function words (``ENGLISH_MARKERS``: at least
+    ``ENGLISH_MIN_MARKERS`` of them, at least ``ENGLISH_MIN_SHARE`` of the words); any
+    other text goes to py3langid.  The shortcut costs a tenth of py3langid's byte-by-byte
+    walk, and it only ever answers "en" where those words make up a sixth of the text:
+    French, German, Dutch, Spanish, Italian or Portuguese prose holds none to two of
+    them in 600 characters, English news 15 to 30.  On the 1,000 real articles of the
+    bench it decided 941, every one as py3langid does.
+    """
     if article.language:
         return article.language.split("-")[0].split("_")[0].lower()
-    lang, _score = py3langid.classify(article.text[:LANGID_CHARS])
+    head = article.text[:LANGID_CHARS]
+    if _looks_english(head):
+        return "en"
+    lang, _score = py3langid.classify(head)
     return str(lang)
+
+
+def _looks_english(text: str) -> bool:
+    words = _WORDS.findall(text.lower())
+    markers = sum(1 for w in words if w in ENGLISH_MARKERS)
+    return markers >= ENGLISH_MIN_MARKERS and markers >= ENGLISH_MIN_SHARE * len(words)
 
 
 @dataclass(frozen=True, slots=True)
