@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
+
+from worker.core import pipeline
 from worker.core.model import Article
 from worker.core.pipeline import LANGID_CHARS, Correlator, Enriched, detect_language, ingest
+from worker.core.textfeatures import _DATE_MD, _TOKEN, MONTHS
 from worker.synth import generate
 
 
@@ -79,6 +84,80 @@ def test_language_is_identified_from_the_first_langid_chars() -> None:
     mixed = english[:LANGID_CHARS] + " " + _FRENCH * 20
     assert detect_language(Article(id="x", text=mixed)) == "en"
     assert detect_language(Article(id="x", text=_FRENCH, language="EN-gb")) == "en"
+
+
+_DUTCH = (
+    "De regering heeft dinsdag een nieuw plan voor de ziekenhuizen aangekondigd, na maanden van "
+    "stakingen in het hele land. Volgens de minister is het geld er volgende maand, en het is de "
+    "bedoeling dat de zwaarst getroffen ziekenhuizen het eerst aan de beurt zijn. Dat is in een "
+    "brief aan de Kamer bevestigd. "
+)
+_ITALIAN = (
+    "Il governo ha annunciato martedì un nuovo piano per gli ospedali pubblici, dopo mesi di "
+    "scioperi in diverse regioni del paese. Secondo il ministro della Salute, i fondi arriveranno "
+    "il mese prossimo alle strutture più colpite dalla carenza di personale. "
+)
+
+
+def test_english_is_recognised_by_its_function_words_without_langid(monkeypatch: pytest.MonkeyPatch) -> None:
+    english = (
+        "The fire broke out at the plant shortly after midnight, and it took firefighters more than "
+        "four hours to bring it under control, the county sheriff said. Two workers were taken to "
+        "hospital with burns. The company, which has run the site since 1998, said that it was "
+        "cooperating with investigators and that the cause of the blaze had not been determined."
+    )
+
+    def refuse(_text: str) -> tuple[str, float]:
+        raise AssertionError("py3langid was asked")
+
+    monkeypatch.setattr(pipeline.py3langid, "classify", refuse)
+    assert detect_language(Article(id="x", text=english)) == "en"
+    # English quoted in other prose, or a headline-like scrap, is not enough: py3langid decides.
+    for text in (
+        _FRENCH + " The president said that the plan was a failure.",
+        _DUTCH * 2,
+        _ITALIAN * 2,
+        "Obama wins the election",
+    ):
+        with pytest.raises(AssertionError, match="py3langid was asked"):
+            detect_language(Article(id="x", text=text))
+
+
+def test_other_languages_hold_too_few_english_markers_to_pass() -> None:
+    for text in (_FRENCH, _GERMAN, _SPANISH, _DUTCH, _ITALIAN):
+        assert not pipeline._looks_english((text * 3)[:LANGID_CHARS])
+
+
+#: The token pattern as first written, letter by letter: the specification the faster
+#: pattern (runs of letters) must equal, span for span.
+_TOKEN_SPEC = re.compile(r"[^\W\d_](?:[^\W\d_]|['’\-][^\W\d_])*|\d+(?:[.,]\d+)*")
+
+
+def test_the_token_pattern_equals_its_letter_by_letter_specification() -> None:
+    texts = [
+        "O'Brien's mid-May co-op -- a-b-c x-'y 'quoted' it's rock-'n'-roll 3.5,6 1,200.50 ",
+        "Ærø’s café-bar, naïve São-Paulo; __init__ x_y 2nd 10th 1990s A.B.C. e-mail--spam - -x x- '",
+        "Straße Δelta-Ω ёлка ünïcödé’’s a’’b a--b a-'-b 12-3 x1y ½ ² ",
+        *(r["text"] for r in generate(40, seed=11)),
+    ]
+    for text in texts:
+        assert [(m[0], *m.span()) for m in _TOKEN.finditer(text)] == [
+            (m[0], *m.span()) for m in _TOKEN_SPEC.finditer(text)
+        ]
+
+
+def test_the_month_day_pattern_equals_its_specification() -> None:
+    months = "|".join(sorted(MONTHS, key=len, reverse=True))
+    spec = re.compile(r"\b(" + months + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
+    texts = [
+        "On May 3 and SEPT. 21st, not Mayor 3 or dec.5; Jan  1, jun 30th, Sept 9, nov. 2nd, ſept 4, ſep 1",
+        "mid-March 12 marches 3 March12 december 31 Oct. 1st Feb 29th 2024 aug 5th.",
+        *(r["text"] for r in generate(40, seed=11)),
+    ]
+    for text in texts:
+        assert [m.span() + m.groups() for m in _DATE_MD.finditer(text)] == [
+            m.span() + m.groups() for m in spec.finditer(text)
+        ]
 
 
 # --------------------------------------------------------------------------- batches

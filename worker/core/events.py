@@ -532,6 +532,10 @@ def _mean_weight(record: Mapping[str, Any]) -> Any:
     return weight
 
 
+#: ``math.log(d + 1.0)`` for the document frequencies ``d`` most keys have.
+_LOG_DF: tuple[float, ...] = tuple(math.log(d + 1.0) for d in range(4096))
+
+
 def _norms(vec: Mapping[str, float]) -> list[float]:
     """[Euclidean norm] of a sparse vector, rounded for storage (a list: room for more norms)."""
     return [round(math.sqrt(sum(v * v for v in vec.values())), 6)]
@@ -566,6 +570,8 @@ class EventIndex:
         self._by_time: list[tuple[float, int, str]] = []
         self._clock = 0  # highest "touch" (write counter) of any record
         self._pairs: dict[tuple[str, float, str, float], float] = {}  # member-pair affinities (_affinity)
+        # A member summary's parsed signature and names, by (article id, norm) as ``_pairs``.
+        self._member_sigs: dict[tuple[str, float], tuple[Signature, frozenset[str]]] = {}
         self._names_of: dict[str, tuple[int, frozenset[str]]] = {}  # _stored_event_names
         self.rebuild()
 
@@ -667,12 +673,23 @@ class EventIndex:
         log = math.log
         df = self._df
         log_total = log(self._n + cfg.prior_docs + 1.0)
+        logs, known = _LOG_DF, len(_LOG_DF)
+        entity_weight = cfg.entity_weight
         out: dict[str, float] = {}
         idfs: dict[str, float] = {}
         for key, weight in raw:
-            idf = log_total - log(df.get(key, 0) + 1.0)  # the hot loop: kept inline
+            # The hot loop, kept inline: log(df + 1) from a table, the kind weight of
+            # a plain word or a name without a call (the same values, computed once).
+            d = df.get(key, 0)
+            idf = log_total - (logs[d] if d < known else log(d + 1.0))
             idfs[key] = idf
-            value = weight * _kind_weight(key, cfg) * idf
+            first = key[0]
+            if first == "@":
+                value = weight * entity_weight * idf
+            elif first == "#":
+                value = weight * _kind_weight(key, cfg) * idf
+            else:
+                value = weight * idf
             if value > 0.0:
                 out[key] = value
         return out, idfs
@@ -1148,9 +1165,10 @@ class EventIndex:
         rebuilt index recomputes the same values); each join adds one row of new pairs.
         """
         n = len(summaries)
-        cache = self._pairs
+        cache, parsed = self._pairs, self._member_sigs
         if len(cache) > PAIR_CACHE_MAX:
             cache.clear()
+            parsed.clear()
         sigs: dict[int, Signature] = {}
         names: dict[int, frozenset[str]] = {}
         out = [[1.0] * n for _ in range(n)]
@@ -1170,10 +1188,16 @@ class EventIndex:
                     dot = math.fsum([wi[k] * wj[k] for k in common])
                     sim = dot / (zi * zj) if zi > 0 and zj > 0 else 0.0
                     if self._identity:
-                        for m in (i, j):
+                        for m, z in ((i, zi), (j, zj)):
                             if m not in sigs:
-                                sigs[m] = Signature.from_json(summaries[m].get("g"))
-                                names[m] = frozenset(summaries[m].get("n") or ())
+                                hit = parsed.get((ids[m], z))
+                                if hit is None:
+                                    summary = summaries[m]
+                                    hit = parsed[(ids[m], z)] = (
+                                        Signature.from_json(summary.get("g")),
+                                        frozenset(summary.get("n") or ()),
+                                    )
+                                sigs[m], names[m] = hit
                         gap = self.config.date_gap_days
                         if self._apart(conflicts(sigs[i], names[i], sigs[j], names[j], gap), sim):
                             sim = APART
