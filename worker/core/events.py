@@ -532,6 +532,11 @@ def _mean_weight(record: Mapping[str, Any]) -> Any:
     return weight
 
 
+def _heaviest(vec: Mapping[str, float]) -> list[tuple[str, float]]:
+    """``vec``'s items, heaviest first (ties by key)."""
+    return sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
 #: ``math.log(d + 1.0)`` for the document frequencies ``d`` most keys have.
 _LOG_DF: tuple[float, ...] = tuple(math.log(d + 1.0) for d in range(4096))
 
@@ -1045,9 +1050,12 @@ class EventIndex:
             out["ms"] = self._bounded_summaries(members, {**other.get("ms", {}), **survivor.get("ms", {})})
         return out
 
-    def _rep(self, article_id: str, vec: Mapping[str, float]) -> list[Any]:
-        """A bounded summary of one article: its ``rep_keys`` heaviest weighted keys."""
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.rep_keys]
+    def _rep(
+        self, article_id: str, vec: Mapping[str, float], ranked: list[tuple[str, float]] | None = None
+    ) -> list[Any]:
+        """A bounded summary of one article: its ``rep_keys`` heaviest weighted keys
+        (``ranked``: ``vec``'s items by :func:`_heaviest`, when the caller has them)."""
+        top = (ranked if ranked is not None else _heaviest(vec))[: self.config.rep_keys]
         rep_vec = {k: round(v, 5) for k, v in sorted(top)}
         return [article_id, rep_vec, _norms(rep_vec)]
 
@@ -1091,8 +1099,10 @@ class EventIndex:
         centroid, kept = self._centroid(keys)
 
         reps = self._reps_of(record)
+        # The article's keys, heaviest first: its rep and its split summary both take a head.
+        ranked = _heaviest(vec) if record["n"] or cfg.split_threshold > 0.0 else None
         if record["n"]:  # a founder's summary is its event's centroid until a second member joins
-            reps.append(self._rep(article_id, vec))
+            reps.append(self._rep(article_id, vec, ranked))
         if len(reps) > cfg.max_reps:
             # Keep the founder's summary (what the event is about) and the most recent ones.
             reps = reps[:1] + reps[len(reps) - cfg.max_reps + 1 :]
@@ -1130,17 +1140,19 @@ class EventIndex:
             if agg:
                 out["sig"] = agg
         if cfg.split_threshold > 0.0:
-            summaries = {**record.get("ms", {}), article_id: self._summary(features, vec)}
+            summaries = {**record.get("ms", {}), article_id: self._summary(features, vec, ranked)}
             out["ms"] = self._bounded_summaries(members, summaries)
         return out
 
     # -- splits --------------------------------------------------------------------
 
-    def _summary(self, features: EventFeatures, vec: Mapping[str, float]) -> JSON:
+    def _summary(
+        self, features: EventFeatures, vec: Mapping[str, float], ranked: list[tuple[str, float]] | None = None
+    ) -> JSON:
         """What a split needs of one member: its ``split_keys`` heaviest keys with their
         weights as they were when it joined (so affinities depend on the record alone
         and are not weighed again), their norm, its time and its signature."""
-        top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.split_keys]
+        top = (ranked if ranked is not None else _heaviest(vec))[: self.config.split_keys]
         weights = {k: round(v, 5) for k, v in sorted(top)}
         out: JSON = {"w": weights, "z": _norms(weights)[0], "t": features.time}
         if features.sig != EMPTY_SIGNATURE:
