@@ -80,3 +80,30 @@ def test_two_offices_held_at_once_are_not_a_contradiction() -> None:
     spokesman = routed("c", "White House spokesman Dan Scavino said the call began at 10 a.m.")
     deputy = routed("d", "Dan Scavino, Deputy Chief of Staff at the White House, wrote on X.")
     assert [o.value["slot"] for o in contradictions(spokesman, deputy)] == ["person:scavino|role"]
+
+
+def test_money_ten_times_apart_is_another_happenings_money() -> None:
+    """The identity rule's ``size``, applied to one slot: not a disagreement on one figure."""
+    when = "2013-07-29T10:00:00Z"
+
+    def amount(text: str) -> Claim:
+        (claim,) = [c for c in claims(text, when) if c.predicate == "amount"]
+        return claim
+
+    def stole(worth: str) -> Claim:
+        return amount(f"Armed robbers stole jewels worth {worth} from a hotel on Sunday, police said.")
+
+    big, small, other = stole("$137 million"), stole("$2.6 million"), stole("$4 million")
+    assert big.slot == small.slot == other.slot == "haul|amount"
+    assert relate(big, small) == relate(small, big) == "compatible"
+    assert relate(small, other) == "conflict"  # outlets disagreeing on one haul still conflict
+    assert relate(small, stole("$26 million")) == "compatible"  # the boundary: ten times
+    assert relate(small, stole("$25 million")) == "conflict"
+    assert relate(small, stole("$260 million"), rules=False) == "conflict"  # the bare relation is kept
+    damage = amount("The fire caused damage estimated at $12 million, the county said.")
+    assert relate(damage, amount("The fire caused damage estimated at $150 million, the county said.")) == (
+        "compatible"
+    )
+    assert relate(damage, amount("The fire caused damage estimated at $40 million, the county said.")) == (
+        "conflict"
+    )

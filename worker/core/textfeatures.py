@@ -155,9 +155,9 @@ def _term_of(tok: str) -> str | None:
 
 #: Token -> its content-word key (None: not a content word).  A token's key depends on
 #: the token alone, and news reuses its vocabulary: one lookup instead of lowercasing,
-#: two stopword checks and the stemmer per token.  Cleared when it grows past the bound.
+#: two stopword checks and the stemmer per token.  Cleared past the bound (~5 MB).
 _TERM_OF: dict[str, str | None] = {}
-_TERM_MEMO_MAX = 200_000
+_TERM_MEMO_MAX = 50_000
 
 
 def _lowercase_vocabulary(text: str) -> set[str]:

@@ -13,7 +13,8 @@ RULES: dict[str, str] = {
     "duration": "Two durations conflict when their intervals (after hedges: about ±10%, more than (v,∞), "
     "at least [v,∞), nearly [v·0.9,v)) are disjoint.",
     "quantity": "Two quantities conflict when their intervals (hedges applied, same unit) are disjoint; "
-    "scores conflict when the results differ; different units never conflict.",
+    "scores conflict when the results differ; different units never conflict; two money amounts ten "
+    "times apart or more are two happenings' money, not a disagreement.",
     "time": "Two clock times conflict when both zones are known and their UTC windows (±15 min if hedged, "
     "±1 min if exact) are disjoint.",
     "date": "Two dates conflict when their day ranges (mid-month = 10–20) are disjoint; a missing year "
@@ -235,6 +236,11 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         return rel
     if rel == "conflict" and a.predicate == "age" and not _same_time(a.value, b.value):
         return "compatible"  # a person's ages at different times
+    if rel == "conflict" and a.predicate == "amount" and _apart_in_size(a.value, b.value):
+        # "$137 million" against "$2.6 million" for one haul: not outlets disagreeing on a
+        # figure but another happening's money, as the identity rule reads it (``size`` in
+        # worker/core/signature.py; the same ratio).  Precision first: no contradiction.
+        return "compatible"
     if (
         rel != "same"
         and a.kind in ("role", "quantity")
@@ -246,6 +252,21 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # be father and son, "Kimani Gray" and "Mahnefah Gray" are siblings. Precision first.
         return "compatible"
     return rel
+
+
+#: Money amounts of one slot this many times apart are two happenings' money: the identity
+#: rule's ``size`` (worker/core/signature.py) and the reason two reports' amounts that far
+#: apart are no contradiction (:func:`relate`).
+SIZE_RATIO = 10.0
+
+
+def _apart_in_size(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    """Two positive amounts whose every pair of values is at least ``SIZE_RATIO`` apart."""
+    alo, ahi, _, _ = _bounds(a)
+    blo, bhi, _, _ = _bounds(b)
+    if alo <= 0 or blo <= 0:
+        return False
+    return ahi * SIZE_RATIO <= blo or bhi * SIZE_RATIO <= alo
 
 
 def _relate_values(kind: str, va: Mapping[str, Any], vb: Mapping[str, Any]) -> str:
