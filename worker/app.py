@@ -7,7 +7,9 @@ and the CLI build as many as they need, each with its own metrics registry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import logging
 import shutil
 import ssl
 from dataclasses import dataclass, field
@@ -25,6 +27,8 @@ from worker.core.reconcile import ReconcileConfig
 from worker.metrics import Metrics, create_metrics
 from worker.settings import Settings
 from worker.topics import MAX_MESSAGE_BYTES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -269,6 +273,63 @@ def _fetch_only_active_partitions() -> None:
     thread_cls.getmany = getmany  # type: ignore[method-assign]
 
 
+def _fetch_within_one_assignment() -> None:
+    """Make a fetch that outlived a rebalance hand its records back instead of losing them.
+
+    faust's fetch loop almost always has a fetch waiting in the consumer thread (up to 1 s
+    for records). When a rebalance begins, that fetch is not cancelled: aiokafka's
+    ``Fetcher.fetched_records`` waits for the *new* assignment, then drains the records
+    fetched for it (from the committed offsets) for every partition the request named,
+    moving their positions past them. The request named the old assignment's partitions,
+    all active, so stream partitions kept across the rebalance are drained while faust
+    still has them paused for recovery; faust's ``Consumer.getmany`` then skips them (not
+    active) without a word. If recovery already seeked those partitions to the committed
+    offsets (with local RocksDB tables it takes milliseconds), nothing moves them back:
+    the next records fetched start after the hole, faust counts the hole as a gap, and the
+    commits pass it. This was docs/reliability.md, "Known failures" 5 (seen with a trace:
+    a fetch asked for in generation 0 returned 5.15 s later, in generation 1, ``articles``
+    109..162 and two other partitions' first records; the seek had run 7 ms before).
+
+    The wrapper runs in the consumer thread, next to aiokafka: when the group generation
+    or the assignment changed while the fetch waited, it seeks every drained partition
+    back to its first drained record (no ``await`` in between, so no other seek can come
+    between the drain and the rewind) and returns nothing. Records are only ever handed
+    to faust from the assignment the fetch was asked in. Idempotent.
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    thread_cls = driver.AIOKafkaConsumerThread
+    if getattr(thread_cls, "_crosscheck_original_fetch_records", None) is not None:
+        return
+    original = thread_cls._fetch_records
+    thread_cls._crosscheck_original_fetch_records = original  # type: ignore[attr-defined]
+
+    async def _fetch_records(
+        self: Any, consumer: Any, active_partitions: Any, timeout: Any = None, max_records: Any = None
+    ) -> Any:
+        def assignment() -> tuple[int, Any]:
+            subscription = consumer._subscription.subscription
+            return consumer._coordinator.generation, subscription.assignment if subscription else None
+
+        generation, asked_in = assignment()
+        records = await original(self, consumer, active_partitions, timeout=timeout, max_records=max_records)
+        now_generation, now_in = assignment()
+        if records and (now_generation != generation or now_in is not asked_in):
+            log.info(
+                "a fetch outlived a rebalance: handing back %s",
+                {f"{tp.topic}[{tp.partition}]": batch[0].offset for tp, batch in records.items() if batch},
+            )
+            for tp, batch in records.items():
+                # no longer assigned (IllegalStateError): its next owner starts at the commit
+                if batch:
+                    with contextlib.suppress(Exception):
+                        consumer.seek(tp, batch[0].offset)
+            return {}
+        return records
+
+    thread_cls._fetch_records = _fetch_records  # type: ignore[method-assign]
+
+
 def _seek_before_resuming_streams() -> None:
     """Make faust resume stream partitions only after the seek and the queue clear.
 
@@ -423,6 +484,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     )
     _set_fetch_max_wait(settings.fetch_max_wait_ms)
     _fetch_only_active_partitions()
+    _fetch_within_one_assignment()
     _seek_before_resuming_streams()
     metrics = create_metrics(registry)
     runtime = Runtime(
