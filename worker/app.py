@@ -12,6 +12,7 @@ import gc
 import logging
 import shutil
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -330,6 +331,79 @@ def _fetch_within_one_assignment() -> None:
     thread_cls._fetch_records = _fetch_records  # type: ignore[method-assign]
 
 
+#: How long recovery waits for a fetch response to tell a changelog partition's end.
+CHANGELOG_END_WAIT_S = 5.0
+
+
+def _recover_to_the_changelog_end() -> None:
+    """Make table recovery read each changelog partition to its last record.
+
+    faust ends the recovery of a changelog partition at the end offset the broker lists
+    (``ListOffsets``). Tansu lists one past the *first* offset of the last record batch,
+    not one past its last record (docs/reliability.md, "Known failures" 4: 15 records in
+    batches of 5, 7 and 3, listed end 13; the fetch response's high watermark says 15).
+    So recovery stopped before the last batch of each changelog partition, and a table
+    could miss the last values written to it: a worker taking a partition over (from
+    scratch or from its standby copy) worked on with the previous owner's next-to-last
+    state of the events in that batch, and a ``memory://`` worker keeping a partition
+    across a rebalance, which replays the changelog from where its last recovery ended,
+    wrote its own older values back over its newest ones and stopped before the newest.
+    Later messages of those events then ran on old state: other claims, other ids
+    ("Known failures" 5, the reordered event: its state at offset 46 lacked the article
+    written at offset 40, the partition's last record when the worker recovered it).
+
+    The replacement keeps faust's listed end offsets and raises each to the high
+    watermark of a fetch response, which Tansu reports right (aiokafka fetches every
+    assigned partition in the background, paused in faust or not, so one arrives within
+    milliseconds of the assignment; it waits at most ``CHANGELOG_END_WAIT_S`` and keeps
+    the listed offset where none came). The changelogs are quiet while this runs: every
+    member flushed its writes when its partitions were revoked. Idempotent.
+    """
+    from faust.tables.recovery import Recovery
+
+    if getattr(Recovery, "_crosscheck_original_build_highwaters", None) is not None:
+        return
+    original = Recovery._build_highwaters
+    Recovery._crosscheck_original_build_highwaters = original  # type: ignore[attr-defined]
+
+    def fetched_end(consumer: Any, tp: Any) -> int | None:
+        try:
+            return consumer.highwater(tp)
+        except Exception:  # not assigned any more: a new rebalance will recover it
+            return None
+
+    async def _build_highwaters(self: Any, consumer: Any, tps: Any, destination: Any, title: str) -> None:
+        await original(self, consumer, tps, destination, title)
+        deadline = time.monotonic() + CHANGELOG_END_WAIT_S
+        pending = set(tps)
+        corrected = {}
+        while True:
+            for tp in list(pending):
+                end = fetched_end(consumer, tp)
+                if end is not None:
+                    pending.discard(tp)
+                    if end - 1 > destination[tp]:
+                        corrected[tp] = (destination[tp], end - 1)
+                        destination[tp] = end - 1
+            if not pending or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.005)
+        if corrected:
+            self.log.info(
+                "Highwater (%s) raised to the fetched high watermark: %s",
+                title,
+                {f"{tp.topic}[{tp.partition}]": f"{a} -> {b}" for tp, (a, b) in sorted(corrected.items())},
+            )
+        if pending:
+            self.log.warning(
+                "No fetch response for %s within %.0f s: recovery ends at the listed end offset",
+                sorted(f"{tp.topic}[{tp.partition}]" for tp in pending),
+                CHANGELOG_END_WAIT_S,
+            )
+
+    Recovery._build_highwaters = _build_highwaters  # type: ignore[method-assign]
+
+
 def _seek_before_resuming_streams() -> None:
     """Make faust resume stream partitions only after the seek and the queue clear.
 
@@ -485,6 +559,7 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     _set_fetch_max_wait(settings.fetch_max_wait_ms)
     _fetch_only_active_partitions()
     _fetch_within_one_assignment()
+    _recover_to_the_changelog_end()
     _seek_before_resuming_streams()
     metrics = create_metrics(registry)
     runtime = Runtime(

@@ -1,9 +1,13 @@
-"""``worker.app._fetch_within_one_assignment``: a fetch that outlived a rebalance loses nothing.
+"""The two rebalance patches of ``worker.app`` (docs/reliability.md, "Known failures" 5).
 
-The wrapped ``AIOKafkaConsumerThread._fetch_records`` is faust's own; aiokafka's side
-(coordinator, subscription, fetcher) is faked: ``fetched_records`` can change the group
-generation and the assignment while it "waits", as aiokafka's does when a rebalance
-happens during a fetch (docs/reliability.md, "Known failures" 5).
+* ``_fetch_within_one_assignment``: a fetch that outlived a rebalance loses nothing. The
+  wrapped ``AIOKafkaConsumerThread._fetch_records`` is faust's own; aiokafka's side
+  (coordinator, subscription, fetcher) is faked: ``fetched_records`` can change the group
+  generation and the assignment while it "waits", as aiokafka's does when a rebalance
+  happens during a fetch.
+* ``_recover_to_the_changelog_end``: recovery reads a changelog to the high watermark a
+  fetch response gives, not to Tansu's listed end offset (one past the last batch's first
+  record). The wrapped ``Recovery._build_highwaters`` is faust's own.
 """
 
 from __future__ import annotations
@@ -106,3 +110,48 @@ def test_the_guard_is_installed_once() -> None:
     wrapped = AIOKafkaConsumerThread._fetch_records
     _fetch_within_one_assignment()
     assert AIOKafkaConsumerThread._fetch_records is wrapped
+
+
+# ---------------------------------------------------------------- recovery to the end
+
+
+class FakeRecoveryConsumer:
+    """``highwaters`` lists Tansu's end offsets; ``highwater`` is a fetch response's."""
+
+    def __init__(self, listed: dict[TopicPartition, int], fetched: dict[TopicPartition, int | None]) -> None:
+        self.listed, self.fetched = listed, fetched
+
+    async def highwaters(self, *tps: TopicPartition) -> dict[TopicPartition, int]:
+        return {tp: self.listed[tp] for tp in tps}
+
+    def highwater(self, tp: TopicPartition) -> int | None:
+        return self.fetched[tp]
+
+
+def build_highwaters(consumer: FakeRecoveryConsumer, tps: set[TopicPartition]) -> dict[TopicPartition, int]:
+    import logging
+    from collections import Counter
+
+    from faust.tables.recovery import Recovery
+
+    from worker.app import _recover_to_the_changelog_end
+
+    _recover_to_the_changelog_end()
+    recovery = SimpleNamespace(log=logging.getLogger("test"), _highwater_logtable=lambda *a, **k: "")
+    destination: Counter[TopicPartition] = Counter()
+    asyncio.run(Recovery._build_highwaters(recovery, consumer, tps, destination, "active"))  # type: ignore[arg-type]
+    return dict(destination)
+
+
+def test_recovery_reads_past_tansus_listed_end_to_the_fetched_high_watermark() -> None:
+    # 15 records in batches of 5, 7 and 3: Tansu lists 13, a fetch response says 15
+    consumer = FakeRecoveryConsumer({TP_A: 13, TP_B: 8}, {TP_A: 15, TP_B: 8})
+    assert build_highwaters(consumer, {TP_A, TP_B}) == {TP_A: 14, TP_B: 7}  # last offsets
+
+
+def test_recovery_keeps_the_listed_end_when_no_fetch_response_came(monkeypatch: Any) -> None:
+    import worker.app
+
+    monkeypatch.setattr(worker.app, "CHANGELOG_END_WAIT_S", 0.05)
+    consumer = FakeRecoveryConsumer({TP_A: 13}, {TP_A: None})
+    assert build_highwaters(consumer, {TP_A}) == {TP_A: 12}
