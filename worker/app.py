@@ -7,9 +7,12 @@ and the CLI build as many as they need, each with its own metrics registry.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
+import logging
 import shutil
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +28,8 @@ from worker.core.reconcile import ReconcileConfig
 from worker.metrics import Metrics, create_metrics
 from worker.settings import Settings
 from worker.topics import MAX_MESSAGE_BYTES
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -269,6 +274,136 @@ def _fetch_only_active_partitions() -> None:
     thread_cls.getmany = getmany  # type: ignore[method-assign]
 
 
+def _fetch_within_one_assignment() -> None:
+    """Make a fetch that outlived a rebalance hand its records back instead of losing them.
+
+    faust's fetch loop almost always has a fetch waiting in the consumer thread (up to 1 s
+    for records). When a rebalance begins, that fetch is not cancelled: aiokafka's
+    ``Fetcher.fetched_records`` waits for the *new* assignment, then drains the records
+    fetched for it (from the committed offsets) for every partition the request named,
+    moving their positions past them. The request named the old assignment's partitions,
+    all active, so stream partitions kept across the rebalance are drained while faust
+    still has them paused for recovery; faust's ``Consumer.getmany`` then skips them (not
+    active) without a word. If recovery already seeked those partitions to the committed
+    offsets (with local RocksDB tables it takes milliseconds), nothing moves them back:
+    the next records fetched start after the hole, faust counts the hole as a gap, and the
+    commits pass it. This was docs/reliability.md, "Known failures" 5 (seen with a trace:
+    a fetch asked for in generation 0 returned 5.15 s later, in generation 1, ``articles``
+    109..162 and two other partitions' first records; the seek had run 7 ms before).
+
+    The wrapper runs in the consumer thread, next to aiokafka: when the group generation
+    or the assignment changed while the fetch waited, it seeks every drained partition
+    back to its first drained record (no ``await`` in between, so no other seek can come
+    between the drain and the rewind) and returns nothing. Records are only ever handed
+    to faust from the assignment the fetch was asked in. Idempotent.
+    """
+    from faust.transport.drivers import aiokafka as driver
+
+    thread_cls = driver.AIOKafkaConsumerThread
+    if getattr(thread_cls, "_crosscheck_original_fetch_records", None) is not None:
+        return
+    original = thread_cls._fetch_records
+    thread_cls._crosscheck_original_fetch_records = original  # type: ignore[attr-defined]
+
+    async def _fetch_records(
+        self: Any, consumer: Any, active_partitions: Any, timeout: Any = None, max_records: Any = None
+    ) -> Any:
+        def assignment() -> tuple[int, Any]:
+            subscription = consumer._subscription.subscription
+            return consumer._coordinator.generation, subscription.assignment if subscription else None
+
+        generation, asked_in = assignment()
+        records = await original(self, consumer, active_partitions, timeout=timeout, max_records=max_records)
+        now_generation, now_in = assignment()
+        if records and (now_generation != generation or now_in is not asked_in):
+            log.info(
+                "a fetch outlived a rebalance: handing back %s",
+                {f"{tp.topic}[{tp.partition}]": batch[0].offset for tp, batch in records.items() if batch},
+            )
+            for tp, batch in records.items():
+                # no longer assigned (IllegalStateError): its next owner starts at the commit
+                if batch:
+                    with contextlib.suppress(Exception):
+                        consumer.seek(tp, batch[0].offset)
+            return {}
+        return records
+
+    thread_cls._fetch_records = _fetch_records  # type: ignore[method-assign]
+
+
+#: How long recovery waits for a fetch response to tell a changelog partition's end.
+CHANGELOG_END_WAIT_S = 5.0
+
+
+def _recover_to_the_changelog_end() -> None:
+    """Make table recovery read each changelog partition to its last record.
+
+    faust ends the recovery of a changelog partition at the end offset the broker lists
+    (``ListOffsets``). Tansu lists one past the *first* offset of the last record batch,
+    not one past its last record (docs/reliability.md, "Known failures" 4: 15 records in
+    batches of 5, 7 and 3, listed end 13; the fetch response's high watermark says 15).
+    So recovery stopped before the last batch of each changelog partition, and a table
+    could miss the last values written to it: a worker taking a partition over (from
+    scratch or from its standby copy) worked on with the previous owner's next-to-last
+    state of the events in that batch, and a ``memory://`` worker keeping a partition
+    across a rebalance, which replays the changelog from where its last recovery ended,
+    wrote its own older values back over its newest ones and stopped before the newest.
+    Later messages of those events then ran on old state: other claims, other ids
+    ("Known failures" 5, the reordered event: its state at offset 46 lacked the article
+    written at offset 40, the partition's last record when the worker recovered it).
+
+    The replacement keeps faust's listed end offsets and raises each to the high
+    watermark of a fetch response, which Tansu reports right (aiokafka fetches every
+    assigned partition in the background, paused in faust or not, so one arrives within
+    milliseconds of the assignment; it waits at most ``CHANGELOG_END_WAIT_S`` and keeps
+    the listed offset where none came). The changelogs are quiet while this runs: every
+    member flushed its writes when its partitions were revoked. Idempotent.
+    """
+    from faust.tables.recovery import Recovery
+
+    if getattr(Recovery, "_crosscheck_original_build_highwaters", None) is not None:
+        return
+    original = Recovery._build_highwaters
+    Recovery._crosscheck_original_build_highwaters = original  # type: ignore[attr-defined]
+
+    def fetched_end(consumer: Any, tp: Any) -> int | None:
+        try:
+            return consumer.highwater(tp)
+        except Exception:  # not assigned any more: a new rebalance will recover it
+            return None
+
+    async def _build_highwaters(self: Any, consumer: Any, tps: Any, destination: Any, title: str) -> None:
+        await original(self, consumer, tps, destination, title)
+        deadline = time.monotonic() + CHANGELOG_END_WAIT_S
+        pending = set(tps)
+        corrected = {}
+        while True:
+            for tp in list(pending):
+                end = fetched_end(consumer, tp)
+                if end is not None:
+                    pending.discard(tp)
+                    if end - 1 > destination[tp]:
+                        corrected[tp] = (destination[tp], end - 1)
+                        destination[tp] = end - 1
+            if not pending or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.005)
+        if corrected:
+            self.log.info(
+                "Highwater (%s) raised to the fetched high watermark: %s",
+                title,
+                {f"{tp.topic}[{tp.partition}]": f"{a} -> {b}" for tp, (a, b) in sorted(corrected.items())},
+            )
+        if pending:
+            self.log.warning(
+                "No fetch response for %s within %.0f s: recovery ends at the listed end offset",
+                sorted(f"{tp.topic}[{tp.partition}]" for tp in pending),
+                CHANGELOG_END_WAIT_S,
+            )
+
+    Recovery._build_highwaters = _build_highwaters  # type: ignore[method-assign]
+
+
 def _seek_before_resuming_streams() -> None:
     """Make faust resume stream partitions only after the seek and the queue clear.
 
@@ -423,6 +558,8 @@ def create_app(settings: Settings, registry: CollectorRegistry | None = None) ->
     )
     _set_fetch_max_wait(settings.fetch_max_wait_ms)
     _fetch_only_active_partitions()
+    _fetch_within_one_assignment()
+    _recover_to_the_changelog_end()
     _seek_before_resuming_streams()
     metrics = create_metrics(registry)
     runtime = Runtime(

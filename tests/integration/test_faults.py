@@ -459,20 +459,7 @@ RATE = 10.0  # articles per second: a stream of 30 s
 
 
 @pytest.mark.timeout(300)
-@pytest.mark.parametrize(
-    "store",
-    [
-        "memory://",
-        # Known failure 5 (docs/reliability.md, open): with local RocksDB tables the first
-        # worker's hand-over passes records over now and then (2 of 10 runs). Kept running
-        # and reporting; not strict, so a pass is not an error either.
-        pytest.param(
-            "rocksdb://",
-            marks=pytest.mark.xfail(strict=False, reason="reliability.md, Known failures 5: open"),
-        ),
-    ],
-    ids=["memory", "rocksdb"],
-)
+@STORES
 def test_rebalance_second_worker_then_graceful_stop(
     *,
     store: str,
