@@ -94,10 +94,26 @@ def test_resolved_relative_dates_compare_as_dates() -> None:
         "He posted a statement on Monday ahead of the phone call with the premier.",
         "Shops reopened on Tuesday, two days before the summit in Oslo.",
         "No arrests were made since Monday, when the attack happened.",
+        # A finite verb between the day and the noun: the day is that verb's.
+        "Two men on Tuesday were discussing the recent shooting outside a barbershop.",
+        "On Monday police were still investigating the explosion at the depot.",
+        "Divers on Friday had found no trace of the crash site.",
     ],
 )
 def test_dates_of_other_occasions_are_not_event_dates(text: str) -> None:
     assert [c for c in claims(text, THU) if c.kind == "date"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("On Tuesday, there was a shooting at the mall.", "shooting|date"),
+        ("On Saturday the explosion was heard across the valley.", "explosion|date"),
+        ("On Monday the earthquake was felt in Lima.", "earthquake|date"),
+    ],
+)
+def test_a_day_before_its_event_noun_still_dates_it(text: str, slot: str) -> None:
+    assert [c.slot for c in claims(text, THU) if c.kind == "date"] == [slot]
 
 
 def test_publication_days() -> None:

@@ -351,6 +351,12 @@ _OTHER_OCCASION = re.compile(
     r"\b(?:ahead\sof|before|after|prior\sto|following|since|until|till|preceding)\b", re.IGNORECASE
 )
 
+#: A finite verb between a date and a later event noun: the date is when that verb's
+#: action happened ("two men on Tuesday were discussing the recent shooting"), not the
+#: noun's.  "There was a shooting" names the happening itself.
+_OTHER_VERB = re.compile(
+    r"(?<!there )\b(?:is|are|was|were|has|have|had|will|would|could|should|did|does|do)\s(?!a\s|an\s)"
+)
 
 #: A date right after a reporting verb dates the report, not the event ("police said Saturday").
 _REPORTED_ON = re.compile(
@@ -434,7 +440,9 @@ def event_of(sentence: str, low: str, start: int, end: int) -> str | None:
         dist = _distance(e, start, end)
         if dist > _DATE_WINDOW:
             continue
-        if e.start() >= end and _OTHER_OCCASION.search(sentence, end, e.start()):
+        if e.start() >= end and (
+            _OTHER_OCCASION.search(sentence, end, e.start()) or _OTHER_VERB.search(low, end, e.start())
+        ):
             continue
         if best is None or dist < best[0]:
             best = (dist, e.group("w"))
