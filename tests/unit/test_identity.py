@@ -120,6 +120,29 @@ def test_names_and_common_words_that_look_like_towns_are_not_places() -> None:
     assert not [p for p in sig.places if p.startswith("c:")]
 
 
+def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
+    """"Reggie Bush" (Bush is an Egyptian city of 136,000) and "Paris Hilton" are people;
+    "Northeast Philadelphia" and "Upper Egypt" stay places."""
+    sig = ingest(
+        Article(
+            id="n1",
+            title="Saints place Reggie Bush on injured reserve",
+            text="The New Orleans Saints placed running back Reggie Bush on injured reserve on Wednesday. "
+            "Bush sprained his left knee against Chicago.",
+        )
+    ).features.sig
+    assert sig.main == "bush" and "bush" in sig.persons
+    sig = ingest(
+        Article(
+            id="n2",
+            title="Fire in Northeast Philadelphia",
+            text="A fire destroyed a warehouse in Northeast Philadelphia on Monday, officials said. "
+            "Nobody was hurt in Northeast Philadelphia.",
+        )
+    ).features.sig
+    assert "philadelphia" not in sig.persons and sig.main is None
+
+
 def test_places_are_compatible_when_one_may_hold_the_other() -> None:
     assert compatible("c:brooklyn", "c:new york city")  # a borough and its city: a few km apart
     assert not compatible("c:vancouver", "c:detroit")  # every reading is far away

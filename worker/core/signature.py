@@ -161,6 +161,11 @@ NOT_PERSON = _words(
     studios shooting
     """
 )
+#: Words that make a place name out of a place ("Northeast Philadelphia", "Greater Cairo").
+PLACE_MODIFIERS = _words(
+    """north south east west northeast northwest southeast southwest northern southern eastern
+    western central upper lower greater downtown old new little great inner outer metro suburban"""
+)
 _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday"""
@@ -279,8 +284,10 @@ def persons_of(
             for w in lows
         ):
             continue
-        if len(lows[-1]) < 2 or _place(" ".join(words)) is not None or _known_place(words[-1]):
-            continue  # "Northeast Philadelphia", "Mount Cook"
+        if len(lows[-1]) < 2 or _place(" ".join(words)) is not None:
+            continue
+        if _known_place(words[-1]) and (lows[0] in PLACE_MODIFIERS or _place(words[0]) is not None):
+            continue  # "Northeast Philadelphia", "Upper Egypt"; "Reggie Bush" is a person
         head = _place(words[0])
         if lows[0] in DEMONYMS or (head is not None and (head[0] != "c" or _population(head[2:]) >= 100_000)):
             continue  # "Philadelphia Inquirer", "Texas Prison", "American Pie"
