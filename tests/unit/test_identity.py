@@ -17,6 +17,7 @@ from worker.core.signature import (
     aggregate_signature,
     compatible,
     conflicts,
+    era_conflict,
     event_conflicts,
 )
 
@@ -141,6 +142,32 @@ def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
         )
     ).features.sig
     assert "philadelphia" not in sig.persons and sig.main is None
+
+
+def test_an_undated_report_naming_only_years_long_past_is_another_happening() -> None:
+    d2013 = Signature(days=(735000, 735001), years=(2013,))  # 2013-05-05
+    assert _date_of(d2013) == 2013
+    # Latest named year two or more before the dated report's, and a year it never names.
+    assert era_conflict((2006, 2007), 735000, (2013,))
+    assert conflicts(Signature(years=(2006, 2007)), frozenset(), d2013, frozenset()) == []  # articles: dates only
+    agg = aggregate_add(None, d2013)
+    assert event_conflicts(Signature(years=(2006, 2007)), frozenset(), agg, frozenset()) == ["date"]
+    # A background year both sides name ("the 1973 act") places neither.
+    assert not era_conflict((1973,), 735000, (1973, 2013))
+    # The year before, a later year (a plan, a term) or no year at all: no conflict.
+    assert not era_conflict((2012,), 735000, (2013,))
+    assert not era_conflict((2009, 2016), 735000, (2013,))
+    assert not era_conflict((), 735000, (2013,))
+    # An undated event against a dated article: the same rule, from the other side.
+    old = aggregate_add(None, Signature(places=("n:TM",), years=(2006,)))
+    assert event_conflicts(d2013, frozenset(), old, frozenset()) == ["date"]
+
+
+def _date_of(sig: Signature) -> int:
+    from datetime import date
+
+    assert sig.days is not None
+    return date.fromordinal(sig.days[0]).year
 
 
 def test_places_are_compatible_when_one_may_hold_the_other() -> None:

@@ -26,7 +26,10 @@ Identity conflicts (:func:`conflicts`), one per dimension:
 
 * ``date``: both are dated, the days lie more than ``DATE_GAP_DAYS`` (60) apart, and
   the later report does not mention the earlier one's year (a trial report that
-  names "the 2010 shooting" follows that shooting up);
+  names "the 2010 shooting" follows that shooting up); or, against an event or in a
+  merge, one side is undated and the latest year it names lies ``ERA_GAP_YEARS`` (2)
+  or more before the dated side's earliest, with a year the dated side never names
+  (:func:`era_conflict`; never between two single articles, whose years are too few);
 * ``place``: both name places and none of one is compatible with one of the other (the
   same country; a city within 50 km of a city, or in the state or country; a small
   city, under 50,000 in every reading, is never said to be elsewhere: the gazetteer
@@ -71,6 +74,9 @@ JSON = dict[str, Any]
 
 #: Dated reports whose days lie further apart than this are about different happenings.
 DATE_GAP_DAYS = 60
+#: An undated report whose latest named year lies this many years or more before a dated
+#: report's is about an earlier happening (:func:`era_conflict`).
+ERA_GAP_YEARS = 2
 #: Two cities closer than this may be one place (a borough and its city).
 NEAR_KM = 50.0
 #: A one-word city name needs a locative cue unless the city is at least this large.
@@ -536,6 +542,22 @@ def date_conflict(
     return not later_years & earlier_years
 
 
+def era_conflict(undated_years: Iterable[int], dated_from: int, dated_years: Iterable[int]) -> bool:
+    """An undated report is about an earlier happening than a dated one: the latest
+    year it names lies at least :data:`ERA_GAP_YEARS` before the dated report's year
+    (``dated_from``, a day ordinal), and it names a year the dated side never names (a
+    shared background year, "the 1973 act", says nothing about when either was told).
+
+    News about a happening names its year or the year before when it names years at
+    all; a report naming only years long past is the earlier happening's, or at most
+    background.  A report that names a later year is never placed by it: plans and
+    terms run into the future ("a contract through 2012")."""
+    mine = set(undated_years)
+    if not mine:
+        return False
+    return max(mine) <= _year(dated_from) - ERA_GAP_YEARS and not mine <= set(dated_years)
+
+
 @lru_cache(maxsize=4096)
 def _year(ordinal: int) -> int:
     return _date.fromordinal(ordinal).year
@@ -696,4 +718,9 @@ def event_conflicts(
         nearest = min(days, key=lambda d: day_gap(sig.days or d, d))
         if date_conflict(sig.days, sig.years, nearest, theirs.years, gap_days):
             out.insert(0, "date")
+    elif days:
+        if era_conflict(sig.years, days[0][0], theirs.years):
+            out.insert(0, "date")
+    elif sig.days is not None and era_conflict(theirs.years, sig.days[0], sig.years):
+        out.insert(0, "date")
     return settled(out, sig, theirs)

@@ -59,7 +59,8 @@ relative: ``lo``/``hi`` null, only "same" as the identical expression, never com
 Rule: disjoint day ranges conflict; a missing year compares month/day only.  Stops: a date after
 "before/after/since/until" bounds another happening; a date right after a reporting verb ("police
 said Saturday") dates the report; an event noun after "ahead of/before/after/following" is another
-occasion; "Super Tuesday" is a name; bare years are not dated.
+occasion, and so is one after a finite verb ("two men on Tuesday were discussing the shooting": the
+day is the discussion's); "Super Tuesday" is a name; bare years are not dated.
 
 Occasions (see :mod:`.occasion`): every quantity, duration, time, date or place claim
 records which happening it is about in ``Claim.occasion`` — ``main`` only with evidence (the
