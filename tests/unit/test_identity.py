@@ -122,7 +122,7 @@ def test_names_and_common_words_that_look_like_towns_are_not_places() -> None:
 
 
 def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
-    """"Reggie Bush" (Bush is an Egyptian city of 136,000) and "Paris Hilton" are people;
+    """ "Reggie Bush" (Bush is an Egyptian city of 136,000) and "Paris Hilton" are people;
     "Northeast Philadelphia" and "Upper Egypt" stay places."""
     sig = ingest(
         Article(
@@ -146,10 +146,10 @@ def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
 
 def test_an_undated_report_naming_only_years_long_past_is_another_happening() -> None:
     d2013 = Signature(days=(735000, 735001), years=(2013,))  # 2013-05-05
-    assert _date_of(d2013) == 2013
     # Latest named year two or more before the dated report's, and a year it never names.
     assert era_conflict((2006, 2007), 735000, (2013,))
-    assert conflicts(Signature(years=(2006, 2007)), frozenset(), d2013, frozenset()) == []  # articles: dates only
+    # Between two single articles only their dates count.
+    assert conflicts(Signature(years=(2006, 2007)), frozenset(), d2013, frozenset()) == []
     agg = aggregate_add(None, d2013)
     assert event_conflicts(Signature(years=(2006, 2007)), frozenset(), agg, frozenset()) == ["date"]
     # A background year both sides name ("the 1973 act") places neither.
@@ -161,13 +161,6 @@ def test_an_undated_report_naming_only_years_long_past_is_another_happening() ->
     # An undated event against a dated article: the same rule, from the other side.
     old = aggregate_add(None, Signature(places=("n:TM",), years=(2006,)))
     assert event_conflicts(d2013, frozenset(), old, frozenset()) == ["date"]
-
-
-def _date_of(sig: Signature) -> int:
-    from datetime import date
-
-    assert sig.days is not None
-    return date.fromordinal(sig.days[0]).year
 
 
 def test_places_are_compatible_when_one_may_hold_the_other() -> None:

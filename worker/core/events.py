@@ -181,8 +181,8 @@ from worker.core.signature import (
     aggregate_signature,
     conflicts,
     date_conflict,
-    era_conflict,
     day_gap,
+    era_conflict,
     event_conflicts,
     settled,
     text_signature,
@@ -864,7 +864,9 @@ class EventIndex:
             if date_conflict(x, sig_a.years, y, sig_b.years, gap):
                 found = settled(["date", *found], sig_a, sig_b)
         elif days_a or days_b:
-            undated, dated, dated_years = (sig_b, days_a, sig_a.years) if days_a else (sig_a, days_b, sig_b.years)
+            undated, dated, dated_years = (
+                (sig_b, days_a, sig_a.years) if days_a else (sig_a, days_b, sig_b.years)
+            )
             if era_conflict(undated.years, dated[0][0], dated_years):
                 found = settled(["date", *found], sig_a, sig_b)
         return found
