@@ -121,26 +121,24 @@ def test_names_and_common_words_that_look_like_towns_are_not_places() -> None:
     assert not [p for p in sig.places if p.startswith("c:")]
 
 
+def signature_of(title: str, text: str) -> Signature:
+    return ingest(Article(id="s-" + title, title=title, text=text)).features.sig
+
+
 def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
-    """ "Reggie Bush" (Bush is an Egyptian city of 136,000) and "Paris Hilton" are people;
-    "Northeast Philadelphia" and "Upper Egypt" stay places."""
-    sig = ingest(
-        Article(
-            id="n1",
-            title="Saints place Reggie Bush on injured reserve",
-            text="The New Orleans Saints placed running back Reggie Bush on injured reserve on Wednesday. "
-            "Bush sprained his left knee against Chicago.",
-        )
-    ).features.sig
+    """ "Reggie Bush" is a person (Bush is also an Egyptian city of 136,000); "Northeast
+    Philadelphia" stays a place."""
+    sig = signature_of(
+        "Saints place Reggie Bush on injured reserve",
+        "The New Orleans Saints placed running back Reggie Bush on injured reserve on Wednesday. "
+        "Bush sprained his left knee against Chicago.",
+    )
     assert sig.main == "bush" and "bush" in sig.persons
-    sig = ingest(
-        Article(
-            id="n2",
-            title="Fire in Northeast Philadelphia",
-            text="A fire destroyed a warehouse in Northeast Philadelphia on Monday, officials said. "
-            "Nobody was hurt in Northeast Philadelphia.",
-        )
-    ).features.sig
+    sig = signature_of(
+        "Fire in Northeast Philadelphia",
+        "A fire destroyed a warehouse in Northeast Philadelphia on Monday, officials said. "
+        "Nobody was hurt in Northeast Philadelphia.",
+    )
     assert "philadelphia" not in sig.persons and sig.main is None
 
 

@@ -182,7 +182,7 @@ from worker.core.signature import (
     conflicts,
     date_conflict,
     day_gap,
-    era_conflict,
+    era_conflict_between,
     event_conflicts,
     settled,
     text_signature,
@@ -863,12 +863,8 @@ class EventIndex:
             x, y = min(((x, y) for x in days_a for y in days_b), key=lambda p: day_gap(*p))
             if date_conflict(x, sig_a.years, y, sig_b.years, gap):
                 found = settled(["date", *found], sig_a, sig_b)
-        elif days_a or days_b:
-            undated, dated, dated_years = (
-                (sig_b, days_a, sig_a.years) if days_a else (sig_a, days_b, sig_b.years)
-            )
-            if era_conflict(undated.years, dated[0][0], dated_years):
-                found = settled(["date", *found], sig_a, sig_b)
+        elif era_conflict_between(sig_a.years, days_a, sig_b.years, days_b):
+            found = settled(["date", *found], sig_a, sig_b)
         return found
 
     # -- public API ----------------------------------------------------------------

@@ -558,6 +558,21 @@ def era_conflict(undated_years: Iterable[int], dated_from: int, dated_years: Ite
     return max(mine) <= _year(dated_from) - ERA_GAP_YEARS and not mine <= set(dated_years)
 
 
+def era_conflict_between(
+    my_years: Iterable[int],
+    my_days: Sequence[tuple[int, int]],
+    their_years: Iterable[int],
+    their_days: Sequence[tuple[int, int]],
+) -> bool:
+    """:func:`era_conflict` of two sides (an article or event: its named years and its
+    sorted day ranges) when exactly one of them is dated."""
+    if my_days and not their_days:
+        return era_conflict(their_years, my_days[0][0], my_years)
+    if their_days and not my_days:
+        return era_conflict(my_years, their_days[0][0], their_years)
+    return False
+
+
 @lru_cache(maxsize=4096)
 def _year(ordinal: int) -> int:
     return _date.fromordinal(ordinal).year
@@ -718,9 +733,6 @@ def event_conflicts(
         nearest = min(days, key=lambda d: day_gap(sig.days or d, d))
         if date_conflict(sig.days, sig.years, nearest, theirs.years, gap_days):
             out.insert(0, "date")
-    elif days:
-        if era_conflict(sig.years, days[0][0], theirs.years):
-            out.insert(0, "date")
-    elif sig.days is not None and era_conflict(theirs.years, sig.days[0], sig.years):
+    elif era_conflict_between(sig.years, (sig.days,) if sig.days else (), theirs.years, days):
         out.insert(0, "date")
     return settled(out, sig, theirs)
