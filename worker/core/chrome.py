@@ -123,3 +123,37 @@ def strip_chrome(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+# A dateline or timestamp and nothing else ("Tuesday, May 24, 2005", "21 July 2013 Last
+# updated at 11: 11 GMT", "Posted at 3: 21 PM ET, 01 / 5 / 2011", "APR 28").
+_STAMP_WORD = re.compile(
+    r"""^(?:\d+(?:st|nd|rd|th|am|pm)?
+      | jan(?:uary)? | feb(?:ruary)? | mar(?:ch)? | apr(?:il)? | may | june? | july? | aug(?:ust)?
+      | sep(?:t|tember)? | oct(?:ober)? | nov(?:ember)? | dec(?:ember)?
+      | mon(?:day)? | tue(?:s|sday)? | wed(?:nesday)? | thu(?:rs|rsday)? | fri(?:day)?
+      | sat(?:urday)? | sun(?:day)? | today | yesterday
+      | updated? | posted | published | last | modified | article | at | on | by | of | and
+      | a\.?m | p\.?m | a | p | m | gmt | utc | bst | cet | et | est | edt | cst | cdt | pst | pdt)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_WORDS = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z]+)*")
+
+
+def is_stamp(line: str) -> bool:
+    """Whether ``line`` is only a dateline or timestamp: a date says when, not what."""
+    words = _WORDS.findall(line)
+    return bool(words) and all(_STAMP_WORD.match(w) for w in words)
+
+
+def headline(title: str, body: str) -> str:
+    """What the article says it is about: its title, unless the title is only a
+    dateline (:func:`is_stamp`, as scraped blogs give), in which case the body's first
+    line that is neither a stamp nor chrome, when there is one."""
+    if not is_stamp(title):
+        return title
+    for line in body.splitlines():
+        text = line.strip()
+        if text and not is_stamp(text) and text != title.strip():
+            return text
+    return title

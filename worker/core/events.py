@@ -171,7 +171,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from worker.core.chrome import strip_chrome
+from worker.core.chrome import headline, strip_chrome
 from worker.core.model import Article
 from worker.core.signature import (
     DATE_GAP_DAYS,
@@ -279,7 +279,7 @@ def event_features(article: Article) -> EventFeatures:
     vocabulary and the entity runs all read that one token list.
     """
     body = strip_chrome(article.text)
-    title = article.title.strip()
+    title = headline(article.title.strip(), body)
     parts = [(part, weight, scan(part)) for part, weight in ((body, 1.0), (title, TITLE_WEIGHT)) if part]
     # Words the article uses lowercase are ordinary words even when a headline or a
     # sentence start capitalises them.
