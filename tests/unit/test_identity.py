@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from worker.core.chrome import headline, is_stamp
 from worker.core.events import TEXT_ONLY, EventConfig, EventIndex, split_event_id
 from worker.core.model import Article
 from worker.core.pipeline import Pipeline, ingest
@@ -140,6 +141,43 @@ def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
         "Nobody was hurt in Northeast Philadelphia.",
     )
     assert "philadelphia" not in sig.persons and sig.main is None
+
+
+def test_headline_case_names_no_one_and_hides_no_place() -> None:
+    """Headline case capitalises every word: "Diamond Heist" is no person, and "Athens"
+    inside "Athens Bank Fire Amid Strike" is still where it happened."""
+    sig = signature_of(
+        "Daring Diamond Heist in Downtown Paris",
+        "Daring Diamond Heist in Downtown Paris\nThieves dressed as women stole jewels worth 80 million "
+        "euros from a jeweller on Friday, police said. The robbers escaped on foot.",
+    )
+    assert sig.main is None and "heist" not in sig.persons
+    sig = signature_of(
+        "Three Killed In Athens Bank Fire Amid Strike",
+        "Three bank employees died on Wednesday when protesters set fire to their branch during a "
+        "general strike, the fire service said. Police fired tear gas at the crowd.",
+    )
+    assert sig.places == ("c:athens",)
+    # A sentence is not headline case: its names stay names.
+    sig = signature_of(
+        "Judge jails Maria Lopez",
+        "Judge Ann Ray jailed Maria Lopez for 20 years on Friday. Lopez, 41, had pleaded guilty.",
+    )
+    assert sig.main == "lopez"
+
+
+def test_a_dateline_title_gives_way_to_the_first_line_that_says_what_happened() -> None:
+    assert is_stamp("Tuesday, May 24, 2005") and is_stamp("21 July 2013 Last updated at 11: 11 GMT")
+    assert is_stamp("Posted at 3: 21 PM ET, 01 / 5 / 2011") and is_stamp("APR 28")
+    assert not is_stamp("March on Washington") and not is_stamp("May Day rally turns violent")
+    body = "Tuesday, May 24, 2005\nSixers hire Maurice Cheeks as coach\nThe Philadelphia 76ers hired..."
+    assert headline("Tuesday, May 24, 2005", body) == "Sixers hire Maurice Cheeks as coach"
+    assert headline("Sixers hire Cheeks", body) == "Sixers hire Cheeks"
+    assert headline("May 24, 2005", "May 24, 2005") == "May 24, 2005"  # nothing better: kept
+    # The event features weigh the headline, not the dateline.
+    stamped = ingest(Article(id="d1", title="Tuesday, May 24, 2005", text=body)).features
+    plain = ingest(Article(id="d2", title="Sixers hire Maurice Cheeks as coach", text=body)).features
+    assert stamped.keys == plain.keys
 
 
 def test_an_undated_report_naming_only_years_long_past_is_another_happening() -> None:

@@ -176,6 +176,8 @@ _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday"""
 )
+#: Fewest words a line needs to count as set in headline case (:func:`headline_cased`).
+HEADLINE_CASE_WORDS = 3
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _CONNECT = frozenset({"of", "de", "del", "la", "van", "von", "der", "al", "bin"})
 _SENTENCE_END = re.compile(r"[.!?][\"”’']?\s+(?=[\"“‘']?[A-Z])")
@@ -264,17 +266,48 @@ def lead_end(body: str) -> int:
     return len(body)
 
 
+def headline_cased(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) offsets of ``text``'s lines set in headline case: at least
+    :data:`HEADLINE_CASE_WORDS` words, every one capitalised but the short function
+    words ("Three Killed In Athens Bank Fire", "Daring Diamond Heist in Downtown Paris").
+
+    Capitals there mark the style, not names: "Diamond Heist" is no person."""
+    out: list[tuple[int, int]] = []
+    line_start, words, lower = 0, 0, False
+    i, n = 0, len(spans)
+    for line in text.splitlines(keepends=True):
+        line_end = line_start + len(line)
+        words, lower = 0, False
+        while i < n and spans[i][1] < line_end:
+            tok = spans[i][0]
+            if tok[0].isalpha():
+                words += 1
+                if tok[0].islower() and tok.lower() not in STOPWORDS:
+                    lower = True
+            i += 1
+        if words >= HEADLINE_CASE_WORDS and not lower:
+            out.append((line_start, line_end))
+        line_start = line_end
+    return out
+
+
 def persons_of(
-    runs: Iterable[Run], common: Iterable[str], wanted: frozenset[str] | set[str] | None = None
+    runs: Iterable[Run],
+    common: Iterable[str],
+    wanted: frozenset[str] | set[str] | None = None,
+    styled: Sequence[tuple[int, int]] = (),
 ) -> dict[str, str]:
     """Surname key -> surname, for each person the text names in full (2-3 words);
     ``runs`` are its :func:`~worker.core.textfeatures.capital_runs`.  With ``wanted``,
-    only surnames among those keys (the headline's and lead's words) are looked for."""
+    only surnames among those keys (the headline's and lead's words) are looked for.
+    Runs inside ``styled`` spans (:func:`headline_cased` lines) name no one."""
     common_set = set(common)
     out: dict[str, str] = {}
-    for run, _start in runs:
+    for run, start in runs:
         if len(run) < 2:
             continue  # most runs: one capitalised word
+        if styled and any(lo <= start < hi for lo, hi in styled):
+            continue
         if wanted is not None and not any(normalise_token(tok) in wanted for tok, _ in run[-2:]):
             continue
         words = [tok for tok, _initial in run]
@@ -361,6 +394,23 @@ def places_of(
     return out
 
 
+def _place_windows(part: str, run: Run) -> list[Run]:
+    """A headline-case run cut into the place names it holds (longest first, left to
+    right) and single words, each with its offset in ``part``."""
+    (tokens, begin), out = run, []
+    i = 0
+    while i < len(tokens):
+        size = next(
+            (n for n in (3, 2) if i + n <= len(tokens) and _place(" ".join(t for t, _ in tokens[i : i + n]))),
+            1,
+        )
+        start = part.find(tokens[i][0], begin)
+        out.append((tokens[i : i + size], start if start >= 0 else begin))
+        begin = max(begin, start)
+        i += size
+    return out
+
+
 def _known_place(name: str) -> bool:
     """A state, a country or a city of at least ``KNOWN_CITY_POPULATION`` people."""
     place = _place(name)
@@ -393,8 +443,12 @@ def text_signature(
             break
         if tok[0].isupper():
             wanted.add(normalise_token(tok))
-    persons = persons_of(body_runs, common_set, wanted)
+    persons = persons_of(body_runs, common_set, wanted, headline_cased(body, body_spans))
     lead_runs = [r for r in body_runs if r[1] < end]
+    if headline_cased(title, title_spans):
+        # Headline case capitalises every word, so a run of capitals ("Athens Bank Fire
+        # Amid Strike") is no name: each word may start one.
+        title_runs = [window for run in title_runs for window in _place_windows(title, run)]
     places = places_of(title, title_runs, common_set, persons, headline=True)
     for place in places_of(body[:end], lead_runs, common_set, persons):
         if place not in places:
