@@ -56,6 +56,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date as _date
@@ -291,6 +292,16 @@ def headline_cased(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tup
     return out
 
 
+def _start(span: tuple[int, int]) -> int:
+    return span[0]
+
+
+def _within(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` falls inside one of ``spans`` (sorted, disjoint (start, end))."""
+    i = bisect_right(spans, offset, key=_start) - 1
+    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+
+
 def persons_of(
     runs: Iterable[Run],
     common: Iterable[str],
@@ -306,7 +317,7 @@ def persons_of(
     for run, start in runs:
         if len(run) < 2:
             continue  # most runs: one capitalised word
-        if styled and any(lo <= start < hi for lo, hi in styled):
+        if styled and _within(styled, start):
             continue
         if wanted is not None and not any(normalise_token(tok) in wanted for tok, _ in run[-2:]):
             continue
