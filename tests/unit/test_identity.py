@@ -5,6 +5,7 @@ that keeps look-alike events apart (``worker/core/signature.py``, "Identity" in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from worker.core.chrome import headline, is_stamp
 from worker.core.events import TEXT_ONLY, EventConfig, EventIndex, split_event_id
@@ -20,6 +21,7 @@ from worker.core.signature import (
     conflicts,
     era_conflict,
     event_conflicts,
+    later_conflict,
 )
 
 #: The identity rule on: one conflict keeps an article out below 0.6 similarity,
@@ -197,6 +199,27 @@ def test_an_undated_report_naming_only_years_long_past_is_another_happening() ->
     # An undated event against a dated article: the same rule, from the other side.
     old = aggregate_add(None, Signature(places=("n:TM",), years=(2006,)))
     assert event_conflicts(d2013, frozenset(), old, frozenset()) == ["date"]
+
+
+def test_an_undated_report_naming_only_later_years_tells_a_later_happening() -> None:
+    """Two single reports: an undated one written years after a dated happening names
+    that happening's year when it is about it."""
+    hired = Signature(days=(732089, 732090), years=(2005,))  # 2005-05-24
+    assert later_conflict((2007, 2008), 732089)
+    assert conflicts(Signature(years=(2008,)), frozenset(), hired, frozenset()) == ["date"]
+    assert conflicts(hired, frozenset(), Signature(years=(2008,)), frozenset()) == ["date"]
+    # A follow-up names the year of what it follows up; the next year is too near to tell.
+    assert not later_conflict((2005, 2008), 732089)
+    assert not later_conflict((2006,), 732089)
+    assert not later_conflict((), 732089)
+    # Agreement on the main person outweighs it, as any one conflict.
+    cheeks = frozenset({"cheeks"})
+    fired = Signature(years=(2008,), main="cheeks")
+    assert conflicts(fired, cheeks, replace(hired, main="cheeks"), cheeks) == []
+    # Against an event (its members' years together) it does not apply.
+    assert (
+        event_conflicts(Signature(years=(2008,)), frozenset(), aggregate_add(None, hired), frozenset()) == []
+    )
 
 
 def test_places_are_compatible_when_one_may_hold_the_other() -> None:
