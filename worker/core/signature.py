@@ -58,7 +58,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date as _date
@@ -179,7 +179,7 @@ _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday"""
 )
-#: Fewest words a line needs to count as set in headline case (:func:`headline_cased`).
+#: Fewest words a line needs to count as set in headline case (:class:`HeadlineCase`).
 HEADLINE_CASE_WORDS = 3
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _CONNECT = frozenset({"of", "de", "del", "la", "van", "von", "der", "al", "bin"})
@@ -269,58 +269,73 @@ def lead_end(body: str) -> int:
     return len(body)
 
 
-def headline_cased(text: str, spans: Sequence[tuple[str, int, int]]) -> list[tuple[int, int]]:
-    """The (start, end) offsets of ``text``'s lines set in headline case: at least
+_LINE_BREAK = re.compile("\n")
+
+
+class HeadlineCase:
+    """Which of ``text``'s lines are set in headline case: at least
     :data:`HEADLINE_CASE_WORDS` words, every one capitalised but the short function
     words ("Three Killed In Athens Bank Fire", "Daring Diamond Heist in Downtown Paris").
+    Capitals there mark the style, not names: "Diamond Heist" is no person.
 
-    Capitals there mark the style, not names: "Diamond Heist" is no person."""
-    out: list[tuple[int, int]] = []
-    line_start, words, lower = 0, 0, False
-    i, n = 0, len(spans)
-    for line in text.splitlines(keepends=True):
-        line_end = line_start + len(line)
-        words, lower = 0, False
-        while i < n and spans[i][1] < line_end:
-            tok = spans[i][0]
-            if tok[0].isalpha():
-                words += 1
-                if tok[0].islower() and tok.lower() not in STOPWORDS:
-                    lower = True
-            i += 1
-        if words >= HEADLINE_CASE_WORDS and not lower:
-            out.append((line_start, line_end))
-        line_start = line_end
-    return out
+    ``spans`` are ``text``'s :func:`~worker.core.textfeatures.scan` (sorted by start).
+    A line is judged when it is first asked about, so a body pays only for the lines
+    that hold a run of capitals worth reading as a name."""
+
+    __slots__ = ("_breaks", "_memo", "_spans", "_text")
+
+    def __init__(self, text: str, spans: Sequence[tuple[str, int, int]]) -> None:
+        self._text = text
+        self._spans = spans
+        self._breaks = [m.start() for m in _LINE_BREAK.finditer(text)]
+        self._memo: dict[int, bool] = {}
+
+    def at(self, offset: int) -> bool:
+        """Whether the line holding ``offset`` is set in headline case."""
+        line = bisect_left(self._breaks, offset)  # the breaks before it
+        hit = self._memo.get(line)
+        if hit is None:
+            begin = self._breaks[line - 1] + 1 if line else 0
+            end = self._breaks[line] if line < len(self._breaks) else len(self._text)
+            lo = bisect_left(self._spans, begin, key=_begin)
+            hi = bisect_left(self._spans, end, lo, key=_begin)
+            hit = self._memo[line] = _headline_case(self._spans[lo:hi])
+        return hit
+
+    def anywhere(self) -> bool:
+        """Whether any line of the text is set in headline case."""
+        return any(self.at(begin) for begin in (0, *(b + 1 for b in self._breaks)))
 
 
-def _start(span: tuple[int, int]) -> int:
-    return span[0]
+def _begin(span: tuple[str, int, int]) -> int:
+    return span[1]
 
 
-def _within(spans: Sequence[tuple[int, int]], offset: int) -> bool:
-    """Whether ``offset`` falls inside one of ``spans`` (sorted, disjoint (start, end))."""
-    i = bisect_right(spans, offset, key=_start) - 1
-    return i >= 0 and spans[i][0] <= offset < spans[i][1]
+def _headline_case(tokens: Sequence[tuple[str, int, int]]) -> bool:
+    words = 0
+    for tok, _begin, _end in tokens:
+        if tok[0].isalpha():
+            if tok[0].islower() and tok.lower() not in STOPWORDS:
+                return False
+            words += 1
+    return words >= HEADLINE_CASE_WORDS
 
 
 def persons_of(
     runs: Iterable[Run],
     common: Iterable[str],
     wanted: frozenset[str] | set[str] | None = None,
-    styled: Sequence[tuple[int, int]] = (),
+    styled: HeadlineCase | None = None,
 ) -> dict[str, str]:
     """Surname key -> surname, for each person the text names in full (2-3 words);
     ``runs`` are its :func:`~worker.core.textfeatures.capital_runs`.  With ``wanted``,
     only surnames among those keys (the headline's and lead's words) are looked for.
-    Runs inside ``styled`` spans (:func:`headline_cased` lines) name no one."""
+    Runs on a line ``styled`` finds in headline case name no one."""
     common_set = set(common)
     out: dict[str, str] = {}
     for run, start in runs:
         if len(run) < 2:
             continue  # most runs: one capitalised word
-        if styled and _within(styled, start):
-            continue
         if wanted is not None and not any(normalise_token(tok) in wanted for tok, _ in run[-2:]):
             continue
         words = [tok for tok, _initial in run]
@@ -344,7 +359,7 @@ def persons_of(
         if lows[0] in DEMONYMS or (head is not None and (head[0] != "c" or _population(head[2:]) >= 100_000)):
             continue  # "Philadelphia Inquirer", "Texas Prison", "American Pie"
         key = normalise_token(words[-1])
-        if key and key not in out:
+        if key and key not in out and (styled is None or not styled.at(start)):
             out[key] = words[-1]
             if len(out) >= 64:
                 break
@@ -456,9 +471,9 @@ def text_signature(
             break
         if tok[0].isupper():
             wanted.add(normalise_token(tok))
-    persons = persons_of(body_runs, common_set, wanted, headline_cased(body, body_spans))
+    persons = persons_of(body_runs, common_set, wanted, HeadlineCase(body, body_spans))
     lead_runs = [r for r in body_runs if r[1] < end]
-    if headline_cased(title, title_spans):
+    if HeadlineCase(title, title_spans).anywhere():
         # Headline case capitalises every word, so a run of capitals ("Athens Bank Fire
         # Amid Strike") is no name: each word may start one.
         title_runs = [window for run in title_runs for window in _place_windows(title, run)]
