@@ -14,6 +14,7 @@ from worker.core.pipeline import Pipeline, ingest
 from worker.core.reconcile import Output
 from worker.core.signature import (
     EMPTY,
+    HeadlineCase,
     Signature,
     aggregate_add,
     aggregate_signature,
@@ -23,6 +24,7 @@ from worker.core.signature import (
     event_conflicts,
     later_conflict,
 )
+from worker.core.textfeatures import scan
 
 #: The identity rule on: one conflict keeps an article out below 0.6 similarity,
 #: two conflicts always.
@@ -166,6 +168,27 @@ def test_headline_case_names_no_one_and_hides_no_place() -> None:
         "Judge Ann Ray jailed Maria Lopez for 20 years on Friday. Lopez, 41, had pleaded guilty.",
     )
     assert sig.main == "lopez"
+
+
+def test_headline_case_is_judged_line_by_line() -> None:
+    text = (
+        "Daring Diamond Heist In Downtown Paris\n"  # headline case
+        "Police said Anne Marie Dupont saw it.\n"  # a sentence
+        "\n"
+        "Two Words\n"  # too short to tell a style
+        "Fire Crews Battle The Blaze In Palmer"  # the last line, no break after it
+    )
+    styled = HeadlineCase(text, scan(text))
+    at = {line: styled.at(text.index(line)) for line in ("Daring", "Police", "Two", "Fire")}
+    assert at == {"Daring": True, "Police": False, "Two": False, "Fire": True}
+    assert styled.at(text.index("Paris") + 2) and not styled.at(text.index("Dupont"))
+    assert styled.at(len(text) - 1)  # the last character
+    assert styled.anywhere()
+    # Headline case spares only articles, conjunctions and short prepositions: a
+    # sentence of common words is still a sentence, and its names are names.
+    for sentence in ("Police said so.", "Barack Obama said it was over."):
+        assert not HeadlineCase(sentence, scan(sentence)).anywhere()
+    assert not HeadlineCase("", []).anywhere()
 
 
 def test_a_dateline_title_gives_way_to_the_first_line_that_says_what_happened() -> None:

@@ -275,7 +275,8 @@ _LINE_BREAK = re.compile("\n")
 class HeadlineCase:
     """Which of ``text``'s lines are set in headline case: at least
     :data:`HEADLINE_CASE_WORDS` words, every one capitalised but the short function
-    words ("Three Killed In Athens Bank Fire", "Daring Diamond Heist in Downtown Paris").
+    words (:data:`HEADLINE_LOWER`): "Three Killed In Athens Bank Fire", "Daring Diamond
+    Heist in Downtown Paris".
     Capitals there mark the style, not names: "Diamond Heist" is no person.
 
     ``spans`` are ``text``'s :func:`~worker.core.textfeatures.scan` (sorted by start).
@@ -311,11 +312,19 @@ def _begin(span: tuple[str, int, int]) -> int:
     return span[1]
 
 
+#: The words headline case leaves in lower case (AP and Chicago style: articles,
+#: conjunctions, short prepositions).  Any other lower-case word makes a line a sentence.
+HEADLINE_LOWER: frozenset[str] = frozenset(
+    {"a", "an", "the", "and", "but", "or", "nor", "so", "yet", "as", "at", "by", "for", "from", "in"}
+    | {"into", "of", "off", "on", "onto", "out", "over", "per", "to", "up", "upon", "via", "vs", "with"}
+)
+
+
 def _headline_case(tokens: Sequence[tuple[str, int, int]]) -> bool:
     words = 0
     for tok, _begin, _end in tokens:
         if tok[0].isalpha():
-            if tok[0].islower() and tok.lower() not in STOPWORDS:
+            if tok[0].islower() and tok.lower() not in HEADLINE_LOWER:
                 return False
             words += 1
     return words >= HEADLINE_CASE_WORDS
