@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from worker.core.events import EventIndex, event_features
+from worker.core.events import EventConfig, EventIndex, event_features
+from worker.core.model import Article
 from worker.core.reconcile import Output
 from worker.evaluation.events import (
+    Item,
     Raised,
     consume,
     contradiction_errors,
     cross_validate,
     errors,
+    half_scores,
     load_jsonl,
     load_seeds,
     main,
@@ -33,6 +37,30 @@ HELDOUT_F1_FLOOR = 0.85
 SMALL_GRID = {"threshold": (0.2, 0.25, 0.3), "entity_gate": (2.0,)}
 
 needs_data = pytest.mark.skipif(not DATA.exists(), reason=f"ECB+ dev set not found at {DATA}")
+
+#: Own sentences: four events in two topics (1 odd, 2 even), three reports each.
+_STORIES = {
+    "1_a": (
+        "Flood in Dresden",
+        "The Elbe burst its banks in Dresden on Monday, flooding the old town. "
+        "Mayor Dirk Hilbert ordered the evacuation of Dresden riverside districts.",
+    ),
+    "1_b": (
+        "Wildfire near Valencia",
+        "A wildfire near Valencia forced farmers in Spain to flee on Sunday. "
+        "Firefighter chief Elena Ruiz said the Valencia blaze spread through orange groves.",
+    ),
+    "2_a": (
+        "Ferry sinks off Bali",
+        "A ferry carrying tourists sank off Bali in Indonesia on Friday. "
+        "Captain Made Sutrisna said the Bali ferry hit a reef in heavy swell.",
+    ),
+    "2_b": (
+        "Quake shakes Santiago",
+        "An earthquake shook Santiago in Chile on Tuesday, cracking walls. "
+        "Seismologist Pablo Rojas said the Santiago tremor was felt across the Andes.",
+    ),
+}
 
 
 @needs_data
@@ -66,6 +94,23 @@ def test_seeds_stay_together_inside_the_ecbplus_stream() -> None:
 def test_cli_rejects_a_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(tmp_path / "absent.jsonl")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_cli_halves_stream_everything_and_refuse_one_half(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "stream.jsonl"
+    lines = [
+        json.dumps({"id": f"{label}-{n}", "title": title, "text": f"{text} Report {n}.", "event": label})
+        for label, (title, text) in _STORIES.items()
+        for n in range(2)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main([str(path), "--halves", "--half", "odd"]) == 2
+    assert "does not go with --half" in capsys.readouterr().err
+    assert main([str(path), "--halves", "--shuffles", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "odd  (4 articles): F1 1.000" in out and "all  (8 articles)" in out
 
 
 # -- what the whole-pipeline evaluation counts -------------------------------------------
@@ -129,3 +174,23 @@ def test_false_joins_and_splits() -> None:
         "events": 2,
         "intruders": 3,
     }
+
+
+def test_half_scores_stream_every_topic_and_score_each_half() -> None:
+    items = [
+        Item(Article(id=f"{label}-{n}", title=title, text=f"{text} Report {n} of the day."), label)
+        for label, (title, text) in _STORIES.items()
+        for n in range(3)
+    ]
+    report = half_scores(items, EventConfig(), seeds=[0, 1])
+    assert {part: report[part]["articles"] for part in report} == {"odd": 6, "even": 6, "all": 12}
+    for part in ("odd", "even", "all"):
+        assert report[part]["f1"] == pytest.approx(1.0), (part, report[part])
+        assert report[part]["false_joins"] == 0 and report[part]["cross_gold"] == 0
+    # The whole stream is scored: an even topic's report of the Dresden flood joins the
+    # odd event and costs the odd half precision, which a stream of one half never shows.
+    title, text = _STORIES["1_a"]
+    intruder = Item(Article(id="2_c-0", title=title, text=f"{text} Reported again at noon."), "2_c")
+    mixed = half_scores([*items, intruder], EventConfig(), seeds=[0])
+    assert mixed["odd"]["precision"] < 1.0 and mixed["odd"]["recall"] == pytest.approx(1.0)
+    assert mixed["odd"]["false_joins"] == 1 and mixed["even"]["articles"] == 7
