@@ -11,8 +11,10 @@ from worker.core.events import EventConfig, EventIndex, event_features
 from worker.core.model import Article
 from worker.core.reconcile import Output
 from worker.evaluation.events import (
+    MIN_TRAIN_PRECISION,
     Item,
     Raised,
+    choose,
     consume,
     contradiction_errors,
     cross_validate,
@@ -194,3 +196,15 @@ def test_half_scores_stream_every_topic_and_score_each_half() -> None:
     mixed = half_scores([*items, intruder], EventConfig(), seeds=[0])
     assert mixed["odd"]["precision"] < 1.0 and mixed["odd"]["recall"] == pytest.approx(1.0)
     assert mixed["odd"]["false_joins"] == 1 and mixed["even"]["articles"] == 7
+
+
+def test_the_tuner_chooses_precision_and_no_cross_event_alert_before_f1() -> None:
+    high_p, low_p = MIN_TRAIN_PRECISION + 0.02, MIN_TRAIN_PRECISION - 0.02
+    # The best F1 loses to a slightly lower one that keeps precision up ...
+    assert choose([(0.92, low_p), (0.91, high_p)], [0, 0]) == 1
+    # ... and to one that raises no contradiction across real events.
+    assert choose([(0.92, high_p), (0.91, high_p)], [1, 0]) == 1
+    # Among those that qualify, F1 decides; ties go to the earlier configuration.
+    assert choose([(0.90, high_p), (0.93, high_p), (0.93, high_p)], [0, 0, 0]) == 1
+    # None qualifies: the fewest cross-event contradictions, then F1.
+    assert choose([(0.95, low_p), (0.90, low_p), (0.92, low_p)], [2, 1, 1]) == 2
