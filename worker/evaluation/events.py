@@ -794,28 +794,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.halves and args.half is not None:
         print("eval-events: --halves streams every topic; it does not go with --half", file=sys.stderr)
         return 2
+    try:
+        base = EventConfig.from_env()
+    except ValueError as exc:
+        print(f"eval-events: {exc}", file=sys.stderr)
+        return 2
     items = load_jsonl(args.file)
     if args.with_seeds is not None:
         items += load_seeds(args.with_seeds)
     if args.halves:
-        try:
-            config = EventConfig.from_env()
-        except ValueError as exc:
-            print(f"eval-events: {exc}", file=sys.stderr)
-            return 2
         _log(f"eval-events: {len(items)} articles, whole stream scored per half x {args.shuffles} shuffles")
-        halves = half_scores(items, config, [args.seed + s for s in range(max(1, args.shuffles))])
+        halves = half_scores(items, base, [args.seed + s for s in range(max(1, args.shuffles))])
         print(json.dumps(halves, indent=2, sort_keys=True) if args.json else render_halves(halves))
         return 0
     if args.half is not None:
         items = [it for it in items if in_half(it.topic, args.half)]
     if args.folds < 2 or args.folds > len({it.topic for it in items}):
         print("eval-events: --folds must be between 2 and the number of topics", file=sys.stderr)
-        return 2
-    try:
-        base = EventConfig.from_env()
-    except ValueError as exc:
-        print(f"eval-events: {exc}", file=sys.stderr)
         return 2
     grid: Mapping[str, Sequence[float]] = {} if args.quick else GRID
     _log(
