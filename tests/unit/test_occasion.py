@@ -197,6 +197,57 @@ def test_parts_and_other_incidents(trap: str, kind: str) -> None:
     assert _run(BLAST_A, BLAST_B) == []
 
 
+RIOT_A = _art(
+    "a",
+    "Protesters clash with police in Athens\n"
+    "Protesters clashed with riot police in central Athens on Saturday, injuring 12 people, police said.\n"
+    "Officers fired tear gas at crowds outside parliament.\n"
+    "The riots in cities throughout the country have left at least 70 people injured.\n"
+    "Police said the clashes in five cities injured 150 people.\n"
+    "Nationwide, 300 people were injured in a week of protests.\n",
+)
+RIOT_B = _art(
+    "b",
+    "Athens protest turns violent\n"
+    "Riot police clashed with protesters in Athens on Saturday, injuring 12 people.\n",
+)
+
+
+@pytest.mark.parametrize(
+    "trap", ["at least 70 people injured", "injured 150 people", "300 people were injured"]
+)
+def test_a_count_over_a_wider_extent_is_a_total(trap: str) -> None:
+    """A count over the whole country or several places is a total, of which the main
+    happening is a part nobody states: never compared with the main happening's count."""
+    (claim,) = [c for c in extract_claims(RIOT_A) if c.raw == trap]
+    assert claim.occasion.kind == "total"
+    assert not claim.occasion.comparable
+    assert _is_candidate(RIOT_A, RIOT_B, trap, "injuring 12 people")
+    assert _run(RIOT_A, RIOT_B) == []
+    assert _run(RIOT_B, RIOT_A) == []
+
+
+def test_a_wide_happening_counts_as_the_main_one() -> None:
+    """When the headline and lead span the country, a count that wide is the main
+    happening's own; and a nationwide strike's length is the strike's, not a total."""
+    text = (
+        "Nationwide strike paralyses Greece\n"
+        "A general strike shut schools and ports across the country on Wednesday, and 40 people were "
+        "injured in clashes with police.\n"
+        "Unions called the walkout a success.\n"
+        "The clashes across the country injured 40 people, police said.\n"
+        "The marches came amid a 24-hour nationwide general strike.\n"
+    )
+    kinds = {c.raw: c.occasion.kind for c in extract_claims(_art("a", text))}
+    assert kinds["40 people were injured"] == "main"
+    assert kinds.get("injured 40 people") != "total"
+    assert "total" not in kinds.values()
+    other = _art(
+        "b", "Greek strike turns violent\nClashes during a strike in Greece on Wednesday injured 60 people.\n"
+    )
+    assert len(_run(_art("a", text), other)) == 1
+
+
 def test_aftershock_is_another_entity() -> None:
     a = _art(
         "a",

@@ -90,7 +90,7 @@ class Attribution:
         return cls(kind=data.get("kind", "outlet"), name=data.get("name"), date=data.get("date"))
 
 
-#: What an :class:`Occasion` can be.  ``main`` is the event's own happening; the next six
+#: What an :class:`Occasion` can be.  ``main`` is the event's own happening; the next seven
 #: are other happenings an article mentions; ``uncertain`` means the text gives no
 #: evidence either way (see ``worker/core/claims/occasion.py``).
 OCCASION_KINDS: tuple[str, ...] = (
@@ -99,6 +99,7 @@ OCCASION_KINDS: tuple[str, ...] = (
     "background",
     "other_incident",
     "part",
+    "total",
     "hypothetical",
     "generic",
     "uncertain",

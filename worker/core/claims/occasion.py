@@ -35,7 +35,10 @@ this order (the first that applies wins):
   another happening too;
 * **parts** — "of them", "of whom", "among them", "among the", "including", "one of"
   before the figure; a narrower place in a deep clause ("in the northern suburb", "at
-  one hospital"): ``part`` keyed by the place phrase when there is one.
+  one hospital"): ``part`` keyed by the place phrase when there is one;
+* **totals** — a count over a wider extent than one happening ("throughout the
+  country", "nationwide", "in five cities"): ``total``, never compared, unless the
+  headline and lead themselves span that widely (:attr:`MainOccasion.wide`).
 
 Everything else deeper in the article is ``uncertain``: recorded, shown, never
 compared (the product may stay silent; it may not cry wolf).
@@ -187,6 +190,17 @@ _PLACE_PART = re.compile(
     r"block|building|floor|wing|hospital|school|site|camp|prison|town|street|region|zone|shelter|"
     r"mine|factory|plant|branch|store|station|unit))\b"
 )
+#: A figure counted over a wider extent than one happening ("the riots in cities
+#: throughout the country have left 70 injured", "nationwide, 200 were arrested"): a
+#: total, whose main-occasion part nobody states.
+_NUMBER_WORD = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|dozens\sof|several|many|all|both)"
+_WIDE = re.compile(
+    r"\b(?:nationwide|nation-wide|countrywide|statewide|state-wide|worldwide|province-wide|region-wide|"
+    r"(?:across|throughout|around|all\sover)\s(?:the\s)?(?:country|nation|region|state|province|continent|"
+    r"world|globe|island|territory)|"
+    r"(?:across|in|throughout)\s" + _NUMBER_WORD + r"\s(?:other\s)?(?:states|countries|cities|provinces|"
+    r"regions|counties|districts|towns|nations))\b"
+)
 _IN_PLACE = re.compile(r"\bin\s(?P<place>[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2})")
 _OTHER_AGE_OCCASION = re.compile(
     r"\b(?:when\s(?:he|she|they)\s(?:was|were)|at\sthe\stime|at\sthat\stime|then|at\sthe\sage\sof\s\d+\s"
@@ -248,6 +262,12 @@ class MainOccasion:
     def places(self) -> frozenset[str]:
         """Folded names of the gazetteer places the headline and lead name."""
         return frozenset(_places(" ".join(self.parts)))
+
+    @functools.cached_property
+    def wide(self) -> bool:
+        """The headline or lead itself spans a country or several places ("a nationwide
+        strike"): a figure counted that widely is then the main happening's own."""
+        return _WIDE.search(" ".join(self.parts).lower()) is not None
 
     @functools.cached_property
     def _person(self) -> tuple[str | None, str | None]:
@@ -449,6 +469,10 @@ def occasion_of(
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):
         return Occasion("part", cue=(m.group() if m else low[f.end : f.end + 12].strip()))
+    m = _search_outside(_WIDE, clause, lo, f.start, f.end) if f.kind == "quantity" else None
+    if m and not main.wide:
+        # a count, not a duration or a time: "a 24-hour nationwide strike" is the strike's
+        return Occasion("total", cue=m.group())
     if f.subject.startswith("person:"):
         # how far one named person fell, how often they were shot, their sentence: the
         # person anchors it, wherever it is written (ages have their own rule above)
