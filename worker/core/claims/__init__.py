@@ -25,7 +25,8 @@ vacation for a week" is not a call duration).
 
 ``quantity`` — same interval shape with ``unit`` "people" (slot ``event|killed``,
 ``event|injured``, ``event|arrested``, ``event|missing``…; a subgroup gets its own predicate:
-"two women died" -> ``event|killed:women``, never the toll), "years" (``person:<surname>|age``;
+"two women died" -> ``event|killed:women``, never the toll; "killed or missing" ->
+``event|killed_or_missing``, a count of both fates), "years" (``person:<surname>|age``;
 "dies at 88", "Smith, 62,", "31-year-old Robert Buckley"; a sentence dated in a past year is
 skipped; the value keeps ``given`` — the first name — so "Kimani Gray, 16" and "Mahnefah Gray, 19"
 are namesakes, not a conflict), "magnitude" (``earthquake|magnitude``), a currency code
@@ -119,6 +120,7 @@ sentences longer than ``MAX_SENTENCE_CHARS`` are truncated for the heavy pattern
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from worker.core.claims.frames import (
     ANCHORED_KINDS,
@@ -291,8 +293,71 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                     occasion=occasion,
                 )
             )
+    top = sents[PERPETRATOR_SENTENCES - 1].end if len(sents) >= PERPETRATOR_SENTENCES else len(text)
+    claims = _article_wide(claims, text[:top])
     claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
     return claims
+
+
+_PERPETRATOR = (
+    r"(?:gunman|gunmen|shooter|attacker|assailant|bomber|killer|perpetrator|hijacker|suspect|"
+    r"driver)"
+)
+#: The article reports the perpetrator dead ("before turning the gun on himself", "the
+#: gunman was also killed", "police shot the attacker dead", "including the bomber").
+_PERPETRATOR_DEAD = re.compile(
+    rf"\b(?:{_PERPETRATOR}\s(?:[\w’'-]+\s){{0,4}}?(?:was|were|is)\s(?:also\s|later\s)?"
+    rf"(?:killed|shot\sdead|found\sdead|dead|among\sthe\sdead)|"
+    rf"{_PERPETRATOR}\s(?:[\w’'-]+\s){{0,3}}?(?:died|killed\s(?:himself|herself)|shot\s(?:himself|herself)|"
+    rf"took\s(?:his|her)\sown\slife|blew\s(?:himself|herself)\sup)|"
+    rf"turn(?:ed|ing)\sthe\s(?:gun|weapon|rifle)\son\s(?:himself|herself)|"
+    rf"(?:killed|killing|shot|shooting)\s(?:himself|herself)|"
+    rf"(?:shot|killed)\s(?:and\skilled\s)?the\s{_PERPETRATOR}|"
+    rf"(?:including|among\sthem)\sthe\s{_PERPETRATOR})\b",
+    re.IGNORECASE,
+)
+
+
+#: How far into the article (sentences, the title first) the perpetrator's death is
+#: looked for: its own happening's, not one recalled further down.
+PERPETRATOR_SENTENCES = 6
+
+
+def _article_wide(claims: list[Claim], top: str) -> list[Claim]:
+    """What the article as a whole says about its own figures.
+
+    * An exact figure the article also states with a hedge at the same number ("Floods
+      kill 12" above "killed at least 12 people") is that hedged figure: a headline or a
+      later mention drops the hedge, it does not retract it.
+    * When the article's top (``top``: its first :data:`PERPETRATOR_SENTENCES`
+      sentences) reports the perpetrator dead, its death tolls may count him or not:
+      the value carries ``perpetrator``, and ``relate`` reads a difference of one as no
+      disagreement.
+    """
+    hedged: dict[tuple[str, float], Claim] = {}
+    for c in claims:
+        if c.kind == "quantity" and c.hedges and c.value.get("value") is not None:
+            hedged.setdefault((c.slot, float(c.value["value"])), c)
+    perpetrator: bool | None = None
+    out: list[Claim] = []
+    for claim in claims:
+        c = claim
+        if c.kind == "quantity" and not c.hedges and c.value.get("lo") is not None:
+            exact = c.value.get("lo") == c.value.get("hi")
+            bound = hedged.get((c.slot, float(c.value.get("value") or c.value["lo"]))) if exact else None
+            if bound is not None:
+                c = dataclasses.replace(c, value={**c.value, **_bound_fields(bound)}, hedges=bound.hedges)
+        if c.kind == "quantity" and c.subject == "event" and c.predicate.split("_or_")[0] == "killed":
+            if perpetrator is None:
+                perpetrator = _PERPETRATOR_DEAD.search(top) is not None
+            if perpetrator:
+                c = dataclasses.replace(c, value={**c.value, "perpetrator": True})
+        out.append(c)
+    return out
+
+
+def _bound_fields(c: Claim) -> dict[str, object]:
+    return {k: c.value.get(k) for k in ("lo", "hi", "lo_open", "hi_open", "hedge")}
 
 
 def _own_dates(found: list[Found], sentence: str) -> list[Found]:

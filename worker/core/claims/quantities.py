@@ -440,7 +440,7 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
         val = _count_value(m.group("num"), m.group("hedge"))
         if val is None:
             continue
-        pred = _COUNT_VERBS[m.group("verb").lower()]
+        pred = _combined(_COUNT_VERBS[m.group("verb").lower()], sentence, m.end())
         seen.add((m.start("num"), m.end("num")))
         yield Found(
             "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))
@@ -467,6 +467,7 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
             "wounding": "injured",
             "arresting": "arrested",
         }.get(base, _COUNT_VERBS.get(base, "killed"))
+        pred = _combined(pred, sentence, m.end())
         yield Found(
             "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))
         )
@@ -477,6 +478,25 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
             val = _count_value(m.group("num"), m.group("hedge"))
             if val is not None:
                 yield Found("quantity", "event", pred, val, m.start(), m.end(), _h(m.group("hedge")))
+
+
+#: "Fifty people were killed or are missing", "left 30 dead or injured": one count of two
+#: fates together, not a toll.
+_OR_FATE = re.compile(
+    r"\s(?:or|and/or)\s(?:(?:are|is|were|was|remain|remained|have\sbeen|had\sbeen|been)\s)?(?:still\s)?"
+    r"(?P<fate>missing|unaccounted\sfor|injured|wounded|hurt|dead|killed)\b",
+    re.IGNORECASE,
+)
+
+
+def _combined(pred: str, sentence: str, end: int) -> str:
+    """``killed_or_missing`` when the count's verb is joined to a second fate ("killed or
+    missing"): a count of both, compared only with such counts."""
+    m = _OR_FATE.match(sentence, end)
+    if m is None:
+        return pred
+    other = _COUNT_VERBS.get(m.group("fate").lower().split()[0], "missing")
+    return pred if other == pred else f"{pred}_or_{other}"
 
 
 def _h(hedge: str | None) -> tuple[str, ...]:

@@ -241,6 +241,10 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # figure but another happening's money, as the identity rule reads it (``size`` in
         # worker/core/signature.py; the same ratio).  Precision first: no contradiction.
         return "compatible"
+    if rel == "conflict" and _perpetrator_counted(a, b):
+        # "Gunman kills 12" and "Eleven were killed; the gunman also died": a toll may
+        # count the perpetrator or not, so one apart is no disagreement.
+        return "compatible"
     if (
         rel != "same"
         and a.kind in ("role", "quantity")
@@ -252,6 +256,16 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # be father and son, "Kimani Gray" and "Mahnefah Gray" are siblings. Precision first.
         return "compatible"
     return rel
+
+
+def _perpetrator_counted(a: Claim, b: Claim) -> bool:
+    """Two death tolls, one from an article reporting the perpetrator dead, that come
+    within one of each other."""
+    if a.kind != "quantity" or not (a.value.get("perpetrator") or b.value.get("perpetrator")):
+        return False
+    alo, ahi, _, _ = _bounds(a.value)
+    blo, bhi, _, _ = _bounds(b.value)
+    return not (ahi + 1 < blo - _EPS or bhi + 1 < alo - _EPS)
 
 
 #: Money amounts of one slot this many times apart are two happenings' money: the identity

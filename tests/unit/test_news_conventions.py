@@ -1,0 +1,121 @@
+"""News conventions that make two true reports look like a disagreement.
+
+Written sentences, not corpus text: the development set holds few shootings with a dead
+gunman, few "dead or missing" tolls and few headlines that drop the body's "at least",
+but general news is full of them.  Each test also keeps a real disagreement raised.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.core.claims import analyse, extract_claims
+from worker.core.model import Article
+from worker.core.reconcile import Routed, reconcile
+
+DAY = "2024-07-08T10:00:00Z"
+
+
+def _art(aid: str, text: str) -> Article:
+    return Article(id=aid, text=text, title=text.split("\n", 1)[0], source=f"outlet-{aid}", published_at=DAY)
+
+
+def _contradictions(*texts: str) -> list[dict[str, object]]:
+    """Reconcile the articles as one event, in order; the contradiction records."""
+    state: dict[str, object] | None = None
+    out = []
+    for i, text in enumerate(texts):
+        a = _art(str(i), text)
+        found, ref = analyse(a)
+        msg = Routed(
+            op="article",
+            event_id="ev",
+            article_id=a.id,
+            source=a.source or a.id,
+            published_at=a.published_at,
+            content_hash=a.id,
+            claims=tuple(found),
+            reference=ref.to_json() if ref else None,
+        )
+        state, more = reconcile(state, msg)
+        out += more
+    return [o.value for o in out if o.topic == "contradictions"]
+
+
+GUNMAN_A = (
+    "Gunman kills 12 at Dallas mall\n"
+    "A gunman killed 12 people at a shopping mall in Dallas on Saturday before police shot him dead.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Dallas mall shooting\nEleven people were killed at a Dallas mall on Saturday.\n"
+        "The gunman was also killed.\n",
+        "Dallas mall shooting\nThirteen people, including the gunman, died at a Dallas mall on Saturday.\n",
+        "Mall attack\nA man killed 11 people at a Dallas mall on Saturday"
+        " before turning the gun on himself.\n",
+    ],
+)
+def test_a_toll_one_apart_may_count_the_dead_perpetrator(other: str) -> None:
+    assert _contradictions(GUNMAN_A, other) == []
+    assert _contradictions(other, GUNMAN_A) == []
+
+
+def test_tolls_further_apart_still_conflict_when_the_gunman_died() -> None:
+    other = (
+        "Dallas mall shooting\nFive people were killed at a Dallas mall on Saturday.\nThe gunman also died.\n"
+    )
+    (ctr,) = _contradictions(GUNMAN_A, other)
+    assert ctr["slot"] == "event|killed"
+
+
+def test_without_a_dead_perpetrator_one_apart_conflicts() -> None:
+    a = "Bus crash kills 12\nA bus crash killed 12 people in Peru on Monday, police said.\n"
+    b = "Peru bus crash\nEleven people were killed when a bus crashed in Peru on Monday.\n"
+    assert len(_contradictions(a, b)) == 1
+
+
+def test_a_perpetrators_death_recalled_deep_in_the_article_does_not_count() -> None:
+    text = (
+        "Office shooting kills 1\n"
+        "A man shot dead one person at an office in Detroit on Monday, police said.\n"
+        "The suspect was arrested at the scene.\nHe had been fired last week.\nNo one else was hurt.\n"
+        "Colleagues said he had been angry.\nPolice said he owned two guns.\n"
+        "In March, a gunman shot three people in Los Angeles before killing himself.\n"
+    )
+    (toll,) = [c for c in extract_claims(_art("a", text)) if c.slot == "event|killed"]
+    assert not toll.value.get("perpetrator")
+
+
+def test_a_headline_figure_takes_the_bodys_hedge() -> None:
+    a = "Floods kill 12 in Kerala\nFloods killed at least 12 people in Kerala on Monday, officials said.\n"
+    b = "Kerala floods\nFloods killed 15 people in Kerala on Monday, officials said.\n"
+    (head,) = [c for c in extract_claims(_art("a", a)) if c.raw == "kill 12"]
+    assert head.hedges == ("at least",) and head.value["hi"] is None
+    assert _contradictions(a, b) == []
+    fewer = "Kerala floods\nFloods killed nine people in Kerala on Monday, officials said.\n"
+    assert len(_contradictions(a, fewer)) == 1  # "at least 12" against nine still conflicts
+
+
+def test_a_headline_keeps_its_own_number() -> None:
+    text = "Floods kill 12 in Kerala\nFloods killed at least 15 people in Kerala on Monday.\n"
+    (head,) = [c for c in extract_claims(_art("a", text)) if c.raw == "kill 12"]
+    assert head.hedges == () and head.value["hi"] == 12
+
+
+@pytest.mark.parametrize(
+    ("sentence", "predicate"),
+    [
+        ("Fifty people were killed or are missing after the ferry sank on Monday.", "killed_or_missing"),
+        ("The storm left 30 dead or missing across the island on Monday.", "killed_or_missing"),
+        ("Twenty people were killed or injured when the roof fell in on Monday.", "killed_or_injured"),
+    ],
+)
+def test_a_count_of_two_fates_is_not_a_toll(sentence: str, predicate: str) -> None:
+    text = f"Disaster strikes\n{sentence}\n"
+    preds = {c.predicate for c in extract_claims(_art("a", text)) if c.kind == "quantity"}
+    assert predicate in preds and "killed" not in preds
+    toll = "Disaster strikes\nFive people were killed on Monday, officials said.\n"
+    assert _contradictions(text, toll) == []
