@@ -119,3 +119,55 @@ def test_a_count_of_two_fates_is_not_a_toll(sentence: str, predicate: str) -> No
     assert predicate in preds and "killed" not in preds
     toll = "Disaster strikes\nFive people were killed on Monday, officials said.\n"
     assert _contradictions(text, toll) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        (
+            "Turnout was 64 percent in Sunday's election.",
+            "Turnout was 63.8 percent in Sunday's election.",
+            False,
+        ),
+        (
+            "Turnout was 64 percent in Sunday's election.",
+            "Turnout was 61.2 percent in Sunday's election.",
+            True,
+        ),
+        (
+            "A magnitude 7 earthquake struck Japan on Monday.",
+            "A magnitude 7.1 earthquake struck Japan on Monday.",
+            False,
+        ),
+        (
+            "A magnitude 6.2 earthquake struck Japan on Monday.",
+            "A magnitude 5.8 earthquake struck Japan on Monday.",
+            True,
+        ),
+    ],
+)
+def test_a_measured_figure_carries_its_rounding(a: str, b: str, conflict: bool) -> None:
+    """ "64 percent" is 63.5-64.5: a rounded figure and a precise one agree."""
+    found = _contradictions(f"Report\n{a}\n", f"Report\n{b}\n")
+    assert len(found) == int(conflict)
+
+
+QUAKE_12 = "Quake kills 12\nAn earthquake killed 12 people in Turkey on Monday, officials said.\n"
+QUAKE_ROSE_15 = (
+    "Turkey quake\nThe death toll rose to 15 on Monday after an earthquake in Turkey, officials said.\n"
+)
+
+
+def test_a_toll_that_rose_supersedes_a_lower_one_in_either_order() -> None:
+    assert _contradictions(QUAKE_12, QUAKE_ROSE_15) == []
+    assert _contradictions(QUAKE_ROSE_15, QUAKE_12) == []
+    higher = "Quake kills 20\nAn earthquake killed 20 people in Turkey on Monday, officials said.\n"
+    assert len(_contradictions(higher, QUAKE_ROSE_15)) == 1  # grown to less than another's count
+
+
+def test_a_running_total_now_is_not_a_rival_count() -> None:
+    day = "Riots in London\nPolice arrested 100 people after riots in London on Monday.\n"
+    total = "London riots\nPolice have now arrested 450 people over the riots, officials said on Monday.\n"
+    (count,) = [c for c in extract_claims(_art("b", total)) if c.predicate == "arrested"]
+    assert count.occasion.kind == "background"
+    assert _contradictions(day, total) == []

@@ -84,6 +84,7 @@ import pycountry
 
 from worker.core import claims as claimlib
 from worker.core.claims.frames import publication_days
+from worker.core.claims.quantities import RISEN
 from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
@@ -123,6 +124,7 @@ BOUND_HEDGES: frozenset[str] = frozenset(
         "less than",
         "fewer than",
         "at most",
+        RISEN,
     }
 )
 
@@ -910,15 +912,19 @@ def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
     dateline or a date in the text); without both, arrival order alone is not evidence.
     Fixed facts (an age at death, a score, a magnitude, a duration) are never evolving.
     """
+    old_claim = old["claim"]
+    predicate = str(old_claim.get("predicate", "")).lower()
+    evolving = old_claim.get("kind") == "quantity" and any(w in predicate for w in EVOLVING_PREDICATE_WORDS)
+    if evolving and RISEN in (new["claim"].get("hedges") or ()):
+        # "the toll rose to 15": the writer says the count grew, so a lower one is older
+        return _low(new["claim"]["value"]) >= _low(old_claim["value"])
     old_ref = reference_of(work.articles, old["article_id"])
     new_ref = reference_of(work.articles, new["article_id"])
     if not ordered(old_ref, new_ref, work.config.order_gap_s):
         return False
-    old_claim = old["claim"]
     if PRELIMINARY_HEDGES.intersection(old_claim.get("hedges") or ()):
         return True
-    predicate = str(old_claim.get("predicate", "")).lower()
-    if old_claim.get("kind") == "quantity" and any(w in predicate for w in EVOLVING_PREDICATE_WORDS):
+    if evolving:
         return _low(new["claim"]["value"]) >= _low(old_claim["value"])
     return False
 

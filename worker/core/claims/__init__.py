@@ -34,7 +34,7 @@ are namesakes, not a conflict), "magnitude" (``earthquake|magnitude``), a curren
 several), "percent" (``<turnout|inflation…>|percent``); scores ``{"score": [hi, lo], "unit":
 "score"}`` (``match|score``).  Vague words: "dozens" = [24, 99], "several" = [3, 9], "hundreds" =
 [200, 999].  Rule: disjoint intervals of the same unit conflict ("five dead" vs "at least 23
-dead"); scores conflict when they differ.  Stops: counts need the verb next to the number ("23
+dead"; a percentage or magnitude widened by half its last written digit, ``step``); scores conflict when they differ.  Stops: counts need the verb next to the number ("23
 severely wounded soldiers" is an adjective, no claim); a toll that grows over a day of reporting
 does conflict — telling updates from disagreements is the reconciler's job (publication times).
 

@@ -149,7 +149,10 @@ _BACKGROUND = re.compile(
     r"\b(?:since|so\sfar\sthis\syear|so\sfar|to\sdate|in\sthe\spast|in\srecent\syears|the\sworst\ssince|"
     r"in\shistory|on\srecord|record|ever|previous|previously|the\slast\smajor|the\slast\stime|"
     r"historically|over\sthe\spast|over\sthe\slast|in\sthe\slast\s\w+\s(?:years|decades|months)|"
-    r"decades?|centuries|century|once|used\sto|former|formerly)\b"
+    r"decades?|centuries|century|once|used\sto|former|formerly|"
+    # a running total at the time of writing ("police have now arrested 450"): a later
+    # count of an evolving figure, not a rival one
+    r"now)\b"
 )
 _YEAR = re.compile(r"(?<![\d.,$€£-])\b(?:19|20)\d\d\b(?![\d,.]\d)")
 _ORDINAL = re.compile(

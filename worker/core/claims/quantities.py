@@ -477,7 +477,10 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
             pred = "injured" if "injured" in what else "killed"
             val = _count_value(m.group("num"), m.group("hedge"))
             if val is not None:
-                yield Found("quantity", "event", pred, val, m.start(), m.end(), _h(m.group("hedge")))
+                hedges = _h(m.group("hedge"))
+                if _RISEN.search(m.group()):
+                    hedges = (*hedges, RISEN)
+                yield Found("quantity", "event", pred, val, m.start(), m.end(), hedges)
 
 
 #: "Fifty people were killed or are missing", "left 30 dead or injured": one count of two
@@ -497,6 +500,13 @@ def _combined(pred: str, sentence: str, end: int) -> str:
         return pred
     other = _COUNT_VERBS.get(m.group("fate").lower().split()[0], "missing")
     return pred if other == pred else f"{pred}_or_{other}"
+
+
+#: The hedge of a toll told as having grown ("the toll rose to 15", "has climbed to"):
+#: the latest count of an evolving figure, which supersedes a lower one whatever the
+#: reports' times (``worker/core/reconcile.py``).
+RISEN = "risen"
+_RISEN = re.compile(r"\b(?:rose|risen|climbed|jumped|increased|grew|grown|mounted)\b", re.IGNORECASE)
 
 
 def _h(hedge: str | None) -> tuple[str, ...]:
@@ -689,6 +699,14 @@ _SCORE_GATE = re.compile(
 _SCORE_HINT = re.compile(r"\d\s?[-–]\s?\d")
 
 
+def _rounded(value: dict[str, Any], written: str) -> dict[str, Any]:
+    """A measured figure as written carries its rounding: "64 percent" is 63.5–64.5 and
+    "magnitude 7.1" is 7.05–7.15 (``step``: the unit of its last written digit; ``relate``
+    widens an exact value by half a step).  Counts of people are exact and have none."""
+    _, dot, decimals = written.partition(".")
+    return {**value, "step": 10.0 ** -len(decimals) if dot else 1.0}
+
+
 def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
     low = _lower(sentence, low)
     if "magnitude" in low or "richter" in low:
@@ -696,7 +714,7 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             raw = m.group("num") or m.group("num2") or m.group("num3")
             v = float(raw)
             if 0 < v < 11:
-                val = interval(v, m.group("hedge"), "magnitude", floor=None)
+                val = _rounded(interval(v, m.group("hedge"), "magnitude", floor=None), raw)
                 yield Found(
                     "quantity", "earthquake", "magnitude", val, m.start(), m.end(), _h(m.group("hedge"))
                 )
@@ -740,7 +758,7 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             v = float(m.group("num"))
             noun = re.sub(r"\s+", " ", m.group("noun").lower())
             noun = {"votes": "vote", "approval rating": "approval"}.get(noun, noun)
-            val = interval(v, m.group("hedge"), "percent")
+            val = _rounded(interval(v, m.group("hedge"), "percent"), m.group("num"))
             yield Found("quantity", noun, "percent", val, m.start(), m.end(), _h(m.group("hedge")))
 
 

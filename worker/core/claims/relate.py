@@ -107,7 +107,18 @@ def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         return "compatible"
     if a.get("unit") == "$":
         return relate_intervals(_widen(_bounds(a), DOLLAR_SPREAD), _widen(_bounds(b), DOLLAR_SPREAD))
-    return relate_intervals(_bounds(a), _bounds(b))
+    return relate_intervals(_rounding(a), _rounding(b))
+
+
+def _rounding(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:
+    """An exact measured value widened by half the unit of its last written digit
+    (``step``): "64 percent" and "63.8 percent" agree, "6.2" and "5.8" do not."""
+    lo, hi, lo_o, hi_o = _bounds(v)
+    step = v.get("step")
+    if not step or lo != hi:
+        return lo, hi, lo_o, hi_o
+    half = float(step) / 2
+    return lo - half, hi + half, lo_o, hi_o
 
 
 #: A bare "$" may be any of the dollars (US, Canadian, Australian, New Zealand …) or a
