@@ -171,3 +171,11 @@ def test_a_running_total_now_is_not_a_rival_count() -> None:
     (count,) = [c for c in extract_claims(_art("b", total)) if c.predicate == "arrested"]
     assert count.occasion.kind == "background"
     assert _contradictions(day, total) == []
+
+
+def test_a_founder_can_hold_any_office() -> None:
+    ceo = "Company\nTesla chief executive Elon Musk said on Monday the plant would open.\n"
+    founder = "Company\nTesla founder Elon Musk said on Monday the plant would open.\n"
+    assert _contradictions(ceo, founder) == []
+    spokesman = "Company\nTesla spokesman Elon Musk said on Monday the plant would open.\n"
+    assert len(_contradictions(ceo, spokesman)) == 1  # two offices no source gives together

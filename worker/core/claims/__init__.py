@@ -88,8 +88,8 @@ spokesman = spokeswoman = spokesperson = press secretary (news uses them for one
 conflict only when both head offices are known, specific and distinct ("spokesman" vs "Deputy
 Chief of Staff"); the same head with different modifiers is one office ("business envoy" vs
 "envoy for international cooperation": compatible); generic heads (leader, official, head, chief,
-aide, counterpart…) and ranks (general, inspector, sergeant, commander…) are compatible with
-anything; different first names on one surname key are namesakes (compatible).  Stops: "former
+aide, counterpart…), ranks (general, inspector, sergeant, commander…) and what someone is
+besides an office (founder, owner, investor, billionaire…) are compatible with anything; different first names on one surname key are namesakes (compatible).  Stops: "former
 …" roles are skipped; appositive lists ("X, Y and sheriff's deputy Z") are not roles; a person
 who holds two offices at once ("president and general manager") will show as a conflict.
 

@@ -103,6 +103,9 @@ GENERIC_OFFICES = frozenset((
     "leader", "official", "head", "chief", "aide", "counterpart", "representative", "figure", "member",
     "star", "negotiator", "adviser", "general", "colonel", "lieutenant", "sergeant", "inspector",
     "detective", "captain", "admiral", "superintendent", "commander", "officer",
+    # what someone is besides any office: a founder can be the chief executive, an owner the chairman
+    "founder", "co-founder", "cofounder", "owner", "co-owner", "creator", "inventor", "investor",
+    "shareholder", "billionaire", "entrepreneur", "philanthropist", "tycoon", "veteran", "activist",
 ))  # fmt: skip
 #: Capitalised words that start a sentence or clause and are never part of an organisation name.
 _NOT_ORG = frozenset((
