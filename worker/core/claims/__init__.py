@@ -34,8 +34,9 @@ are namesakes, not a conflict), "magnitude" (``earthquake|magnitude``), a curren
 several), "percent" (``<turnout|inflation…>|percent``); scores ``{"score": [hi, lo], "unit":
 "score"}`` (``match|score``).  Vague words: "dozens" = [24, 99], "several" = [3, 9], "hundreds" =
 [200, 999].  Rule: disjoint intervals of the same unit conflict ("five dead" vs "at least 23
-dead"; a percentage or magnitude widened by half its last written digit, ``step``); scores conflict when they differ.  Stops: counts need the verb next to the number ("23
-severely wounded soldiers" is an adjective, no claim); a toll that grows over a day of reporting
+dead"; a percentage or magnitude widened by half its last written digit, ``step``); scores
+conflict when they differ.  Stops: counts need the verb next to the number ("23 severely
+wounded soldiers" is an adjective, no claim); a toll that grows over a day of reporting
 does conflict — telling updates from disagreements is the reconciler's job (publication times).
 
 ``time`` — ``{"local": "HH:MM", "zone", "zone_source", "date", "approx", "tol", "utc_lo",
@@ -89,9 +90,10 @@ conflict only when both head offices are known, specific and distinct ("spokesma
 Chief of Staff"); the same head with different modifiers is one office ("business envoy" vs
 "envoy for international cooperation": compatible); generic heads (leader, official, head, chief,
 aide, counterpart…), ranks (general, inspector, sergeant, commander…) and what someone is
-besides an office (founder, owner, investor, billionaire…) are compatible with anything; different first names on one surname key are namesakes (compatible).  Stops: "former
-…" roles are skipped; appositive lists ("X, Y and sheriff's deputy Z") are not roles; a person
-who holds two offices at once ("president and general manager") will show as a conflict.
+besides an office (founder, owner, investor, billionaire…) are compatible with anything;
+different first names on one surname key are namesakes (compatible).  Stops: "former …" roles
+are skipped; appositive lists ("X, Y and sheriff's deputy Z") are not roles; a person who holds
+two offices at once ("president and general manager") will show as a conflict.
 
 ``proposition`` — ``{"polarity", "conditional", "topic", "scope", "verb"}``; slot
 ``<party>|accepts:<topic>/<scope>`` (see :mod:`.propositions`).  Rule: opposite polarity on the
