@@ -179,3 +179,32 @@ def test_a_founder_can_hold_any_office() -> None:
     assert _contradictions(ceo, founder) == []
     spokesman = "Company\nTesla spokesman Elon Musk said on Monday the plant would open.\n"
     assert len(_contradictions(ceo, spokesman)) == 1  # two offices no source gives together
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found"),
+    [
+        (
+            "Italy beat England 3-2 on penalties after a 1-1 draw on Sunday.",
+            {("score:penalties", 3), ("score", 1)},
+        ),
+        ("Italy won 4-3 in a penalty shootout on Sunday.", {("score:penalties", 4)}),
+        (
+            "Barcelona went through after they beat Chelsea 4-2 on aggregate on Tuesday.",
+            {("score:aggregate", 4)},
+        ),
+        ("Italy beat England 2-0 at half-time on Sunday.", {("score:halftime", 2)}),
+        ("Italy beat England 2-1 on Sunday.", {("score", 2)}),
+    ],
+)
+def test_a_shootout_or_two_legs_is_not_the_final_score(sentence: str, found: set[tuple[str, int]]) -> None:
+    claims = extract_claims(_art("a", f"Match report\n{sentence}\n"))
+    assert {(c.predicate, c.value["score"][0]) for c in claims if c.kind == "quantity"} == found
+
+
+def test_a_shootout_score_does_not_contradict_the_draw() -> None:
+    shootout = "Euro final\nItaly beat England 3-2 on penalties after a 1-1 draw at Wembley on Sunday.\n"
+    draw = "Euro final\nItaly and England drew 1-1 at Wembley on Sunday before Italy won the shootout.\n"
+    assert _contradictions(shootout, draw) == []
+    wrong = "Euro final\nItaly beat England 2-1 at Wembley on Sunday.\n"
+    assert len(_contradictions(shootout, wrong)) == 1

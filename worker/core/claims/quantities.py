@@ -697,6 +697,20 @@ _SCORE_GATE = re.compile(
 
 
 _SCORE_HINT = re.compile(r"\d\s?[-–]\s?\d")
+#: What a score right after it says it counts, when not the match's final score: a
+#: shoot-out ("3-2 on penalties" after a 1-1 draw), two legs together, the half-time score.
+_SCORE_KIND = re.compile(
+    r"\s(?:(?P<penalties>on\s(?:penalties|penalty\skicks|pens|spot[\s-]kicks)|in\s(?:a|the)\s(?:penalty\s)?"
+    r"shoot-?out)|(?P<aggregate>on\saggregate|on\saway\sgoals)|(?P<halftime>at\s(?:half-?\s?time|the\sbreak|"
+    r"the\sinterval)))\b",
+    re.IGNORECASE,
+)
+
+
+def _score_kind(sentence: str, end: int) -> str:
+    """``score``, or ``score:penalties`` / ``score:aggregate`` / ``score:halftime``."""
+    m = _SCORE_KIND.match(sentence, end)
+    return f"score:{m.lastgroup}" if m and m.lastgroup else "score"
 
 
 def _rounded(value: dict[str, Any], written: str) -> dict[str, Any]:
@@ -724,7 +738,7 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             b = int(m.group("b") or m.group("d"))
             hi, lo = max(a, b), min(a, b)
             val = {"score": [hi, lo], "unit": "score"}
-            yield Found("quantity", "match", "score", val, m.start(), m.end())
+            yield Found("quantity", "match", _score_kind(sentence, m.end()), val, m.start(), m.end())
     if any(c in sentence for c in "$€£¥"):
         for m in _MONEY.finditer(sentence):
             noun = m.group("after")
