@@ -208,3 +208,20 @@ def test_a_shootout_score_does_not_contradict_the_draw() -> None:
     assert _contradictions(shootout, draw) == []
     wrong = "Euro final\nItaly beat England 2-1 at Wembley on Sunday.\n"
     assert len(_contradictions(shootout, wrong)) == 1
+
+
+def test_ages_decades_apart_on_a_bare_surname_are_two_people() -> None:
+    father = "Crash\nSmith, 45, died in the crash on Monday.\n"
+    son = "Crash\nSmith, 12, was injured in the crash on Monday.\n"
+    assert _contradictions(father, son) == []
+    # the same full name a year apart is one person misreported
+    a = "Crash\nDriver John Smith, 45, died in the crash on Monday.\n"
+    b = "Crash\nJohn Smith, 46, died in the crash on Monday.\n"
+    assert len(_contradictions(a, b)) == 1
+
+
+def test_a_name_does_not_run_across_a_line_break() -> None:
+    (age,) = [
+        c for c in extract_claims(_art("a", "Crash\nSmith, 45, died on Monday.\n")) if c.predicate == "age"
+    ]
+    assert not age.value.get("given")  # not "Crash Smith"

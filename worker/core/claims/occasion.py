@@ -204,7 +204,7 @@ _WIDE = re.compile(
     r"(?:across|in|throughout)\s" + _NUMBER_WORD + r"\s(?:other\s)?(?:states|countries|cities|provinces|"
     r"regions|counties|districts|towns|nations))\b"
 )
-_IN_PLACE = re.compile(r"\bin\s(?P<place>[A-Z][\w'’.-]+(?:\s[A-Z][\w'’.-]+){0,2})")
+_IN_PLACE = re.compile(r"\bin\s(?P<place>[A-Z][\w'’.-]+(?:[^\S\n][A-Z][\w'’.-]+){0,2})")
 _OTHER_AGE_OCCASION = re.compile(
     r"\b(?:when\s(?:he|she|they)\s(?:was|were)|at\sthe\stime|at\sthat\stime|then|at\sthe\sage\sof\s\d+\s"
     r"when|at\s(?:his|her)\s(?:arrest|trial|sentencing|conviction)|was\sarrested|were\sarrested|"
@@ -358,7 +358,10 @@ def main_occasion(
     return MainOccasion(title, sents, ref, text)
 
 
-_PERSON_NAME = re.compile(r"\b[A-Z][a-z][\w’'-]{0,20}(?:\s(?:[A-Z]\.\s)?[A-Z][a-z][\w’'-]{0,20}){1,2}\b")
+#: A full name: its words stand on one line ("Crash\nSmith, 45, died" names no "Crash Smith").
+_PERSON_NAME = re.compile(
+    r"\b[A-Z][a-z][\w’'-]{0,20}(?:[^\S\n](?:[A-Z]\.[^\S\n])?[A-Z][a-z][\w’'-]{0,20}){1,2}\b"
+)
 #: Words that make a capitalised phrase a place, body or thing rather than a person.
 _NOT_PERSON_WORDS = frozenset(
     (

@@ -513,7 +513,7 @@ def _h(hedge: str | None) -> tuple[str, ...]:
     return (re.sub(r"\s+", " ", hedge.lower()),) if hedge else ()
 
 
-_NAME = r"[A-Z][a-z][\w’'-]{0,20}(?:\s[A-Z][a-z][\w’'-]{0,20}){0,2}"
+_NAME = r"[A-Z][a-z][\w’'-]{0,20}(?:[^\S\n][A-Z][a-z][\w’'-]{0,20}){0,2}"
 _AGE_APPOS = re.compile(rf"(?P<name>{_NAME}),\s(?P<age>\d{{1,3}}),")
 _AGE_ADJ = re.compile(
     rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?:[a-z]+\s){{0,2}}(?P<name>{_NAME})"

@@ -86,6 +86,17 @@ def relate_intervals(a: tuple[float, float, bool, bool], b: tuple[float, float, 
 AGE_SAME_TIME_DAYS = 31
 
 
+#: Two ages of one surname further apart than this many years are two people's.
+AGE_PEOPLE_GAP = 5.0
+
+
+def _gap(a: Mapping[str, Any], b: Mapping[str, Any]) -> float:
+    """The distance between two intervals (0 when they meet)."""
+    alo, ahi, _, _ = _bounds(a)
+    blo, bhi, _, _ = _bounds(b)
+    return max(0.0, alo - bhi, blo - ahi)
+
+
 def _same_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
     """Two ages describe the person at the same time: both at death, both as of reference
     times within a month, or one at death and the other dated.  Values without the
@@ -247,6 +258,16 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         return rel
     if rel == "conflict" and a.predicate == "age" and not _same_time(a.value, b.value):
         return "compatible"  # a person's ages at different times
+    if (
+        rel == "conflict"
+        and a.predicate == "age"
+        and not (a.value.get("given") and b.value.get("given"))
+        and _gap(a.value, b.value) > AGE_PEOPLE_GAP
+    ):
+        # "Smith, 45, died" and "Smith, 12, was hurt": with a first name missing, nothing
+        # says one person is meant; outlets misstate an age by a year or two, and ages
+        # further apart on one surname are more often two people (a father and a son).
+        return "compatible"
     if rel == "conflict" and a.predicate == "amount" and _apart_in_size(a.value, b.value):
         # "$137 million" against "$2.6 million" for one haul: not outlets disagreeing on a
         # figure but another happening's money, as the identity rule reads it (``size`` in
