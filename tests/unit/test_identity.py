@@ -358,3 +358,77 @@ def test_identity_is_on_by_default_and_when_off_records_stay_as_they_were() -> N
     for seq, article in enumerate(FLOOD_2012):
         index.assign(article.id, ingest(article).features, seq)
     assert not any("sig" in r for k, r in index.events.items() if not k.startswith("__"))
+
+
+# -- two reports of two happenings ------------------------------------------------------
+
+LEEDS_WAREHOUSE = Article(
+    id="w",
+    source="bbc",
+    published_at="2024-03-04T22:00:00Z",
+    title="Fire destroys warehouse in Leeds",
+    text="Fire destroys warehouse in Leeds\n"
+    "A large fire destroyed a warehouse in the Hunslet area of Leeds on Monday night. "
+    "West Yorkshire Fire and Rescue Service said 12 fire engines attended.",
+)
+LEEDS_SCHOOL = Article(
+    id="s",
+    source="yep",
+    published_at="2024-03-04T16:00:00Z",
+    title="Fire at Leeds primary school",
+    text="Fire at Leeds primary school\n"
+    "Pupils were evacuated after a fire broke out at a primary school in Leeds on Monday afternoon. "
+    "West Yorkshire Fire and Rescue Service said four fire engines attended.",
+)
+
+
+def _one_event(*articles: Article) -> list[Output]:
+    """Reconcile the articles as one event (as if grouping had joined them)."""
+    from worker.core.reconcile import Routed, reconcile
+
+    index = EventIndex({}, EventConfig())
+    state = None
+    out: list[Output] = []
+    for a in articles:
+        e = ingest(a)
+        msg = Routed(
+            op="article",
+            event_id="ev",
+            article_id=a.id,
+            source=a.source or a.id,
+            published_at=a.published_at,
+            content_hash=e.content_hash,
+            claims=e.claims,
+            reference=e.reference.to_json() if e.reference else None,
+            signature=index.identity_of(e.features),
+        )
+        state, more = reconcile(state, msg)
+        out += more
+    return [o for o in out if o.topic == "contradictions"]
+
+
+def test_reports_whose_identities_conflict_are_not_compared() -> None:
+    """Two fires in one city on one day, a warehouse and a school: if grouping joins them,
+    their fire-engine counts are two happenings' and no contradiction is raised."""
+    sig_w, sig_s = ingest(LEEDS_WAREHOUSE).features.sig, ingest(LEEDS_SCHOOL).features.sig
+    assert sig_w.what == ("industrial",) and sig_s.what == ("education",)
+    assert _one_event(LEEDS_WAREHOUSE, LEEDS_SCHOOL) == []
+    other_city = replace(
+        LEEDS_SCHOOL,
+        id="s2",
+        text=LEEDS_SCHOOL.text.replace("a primary school in Leeds", "a warehouse in Bradford"),
+    )
+    assert _one_event(LEEDS_WAREHOUSE, other_city) == []  # a place conflict (two cities)
+
+
+def test_reports_of_one_happening_are_still_compared() -> None:
+    second = replace(
+        LEEDS_WAREHOUSE,
+        id="w2",
+        source="guardian",
+        title="Leeds warehouse blaze",
+        text="Leeds warehouse blaze\nA fire destroyed a warehouse in Hunslet, Leeds, on Monday night. West "
+        "Yorkshire Fire and Rescue Service said 20 fire engines attended.",
+    )
+    (ctr,) = _one_event(LEEDS_WAREHOUSE, second)
+    assert ctr.value["slot"] == "response|fire_engines"

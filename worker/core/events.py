@@ -207,6 +207,8 @@ JSON = dict[str, Any]
 
 #: A title word counts as this many body occurrences (titles name the event).
 TITLE_WEIGHT = 2.0
+#: Most prominent names an article's identity (``EventIndex.identity_of``) carries.
+MAX_IDENTITY_NAMES = 24
 #: Most keys an article's feature vector keeps (by weight); bounds message size.
 MAX_FEATURE_KEYS = 300
 #: A key is "at most mentioned in passing" below this fraction of ``salient_weight``.
@@ -818,6 +820,17 @@ class EventIndex:
         """The names a side mentions prominently enough to count (raw weight)."""
         floor = self.config.names_weight
         return frozenset(k[1:] for k, w in raw if k[0] == "@" and w >= floor)
+
+    def identity_of(self, features: EventFeatures) -> JSON | None:
+        """The article's signature with the names it mentions prominently (``n``), as the
+        per-event stage keeps it (None when the identity rule is off or it is empty)."""
+        if not self._identity or features.sig == EMPTY_SIGNATURE:
+            return None
+        out = features.sig.to_json()
+        names = sorted(self._names(features.keys))
+        if names:
+            out["n"] = names[:MAX_IDENTITY_NAMES]
+        return out
 
     def _event_names(self, record: Mapping[str, Any]) -> frozenset[str]:
         return self._names((k, float(v[0])) for k, v in record["keys"].items())

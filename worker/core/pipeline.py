@@ -405,8 +405,7 @@ class Correlator:
             result.outputs.append(update("event_expired", event_id, [event_id, seq], event_id=event_id))
             result.routed.append(Routed(op="expire", event_id=event_id, seq=seq))
 
-    @staticmethod
-    def _routed(op: str, event_id: str, enriched: Enriched, seq: int) -> Routed:
+    def _routed(self, op: str, event_id: str, enriched: Enriched, seq: int) -> Routed:
         return Routed(
             op=op,
             event_id=event_id,
@@ -417,6 +416,7 @@ class Correlator:
             claims=enriched.claims,
             seq=seq,
             reference=enriched.reference.to_json() if enriched.reference else None,
+            signature=self.events.identity_of(enriched.features) if op != "duplicate" else None,
         )
 
 

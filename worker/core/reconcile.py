@@ -76,7 +76,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -89,6 +89,8 @@ from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
 from worker.core.reftime import from_json as reftime_from_json
+from worker.core.signature import Signature, what_conflict
+from worker.core.signature import conflicts as signature_conflicts
 
 SCHEMA_VERSION = 1
 
@@ -210,6 +212,9 @@ class Routed:
     absorbed: Mapping[str, Any] | None = None
     reference: Mapping[str, Any] | None = None  # the article's ReferenceTime as JSON
     moved: tuple[str, ...] = ()
+    #: The article's event signature with its prominent names (``n``), for "Two reports
+    #: of two happenings" (:func:`other_happenings`).
+    signature: Mapping[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -235,6 +240,8 @@ class Routed:
             out["reference"] = dict(self.reference)
         if self.moved:
             out["moved"] = list(self.moved)
+        if self.signature is not None:
+            out["signature"] = dict(self.signature)
         return out
 
     @classmethod
@@ -255,6 +262,7 @@ class Routed:
             absorbed=data.get("absorbed"),
             reference=data.get("reference"),
             moved=tuple(data.get("moved") or ()),
+            signature=data.get("signature"),
         )
 
 
@@ -625,6 +633,8 @@ def _apply_article(work: _Work, msg: Routed) -> None:
     meta: dict[str, Any] = {"h": msg.content_hash, "src": msg.source, "pub": msg.published_at}
     if msg.reference:
         meta["ref"] = dict(msg.reference)
+    if msg.signature:
+        meta["sig"] = dict(msg.signature)
     work.articles[msg.article_id] = meta
     seen: set[tuple[str, str]] = set()
     for claim in msg.claims:
@@ -741,6 +751,12 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         # The main occasion is a happening at a time: two reports dated weeks apart speak of
         # two happenings (or of one long story whose figures moved on), not of one.
         conflicts = [r for r in conflicts if not _far_apart(work, r, rec)]
+    if conflicts:
+        # Two reports whose identity facts conflict may be of two happenings grouped as one:
+        # their figures are not compared (see "Two reports of two happenings").
+        conflicts = [
+            r for r in conflicts if not other_happenings(work.articles, r["article_id"], rec["article_id"])
+        ]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
     # earlier, whichever arrived first (a late-arriving older report is already outdated).
@@ -878,6 +894,25 @@ def _superseded(work: _Work, slot: str, old: Mapping[str, Any], new: Mapping[str
             f"to {claimlib.describe(work.claim(new))}",
         )
     )
+
+
+def other_happenings(articles: Mapping[str, Any], a: str, b: str) -> bool:
+    """The two articles' signatures conflict on an identity fact read from their text (a
+    date, a place, the main person, the kind of place struck): read alone, they tell two
+    happenings, whatever grouped them into one event.  A contradiction between them
+    would compare two happenings' figures, so none is raised.  The facts read from
+    claims (final scores, money amounts) are left out: they are the figures compared."""
+    if a == b:
+        return False
+    sa = (articles.get(a) or {}).get("sig")
+    sb = (articles.get(b) or {}).get("sig")
+    if not sa or not sb:
+        return False
+    mine = replace(Signature.from_json(sa), scores=(), amounts=())
+    theirs = replace(Signature.from_json(sb), scores=(), amounts=())
+    if what_conflict(mine, theirs):
+        return True
+    return bool(signature_conflicts(mine, frozenset(sa.get("n") or ()), theirs, frozenset(sb.get("n") or ())))
 
 
 def reference_of(articles: Mapping[str, Any], article_id: str) -> ReferenceTime | None:
