@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from tests.unit.one_event import contradictions
 from worker.core.chrome import headline, is_stamp
 from worker.core.events import TEXT_ONLY, EventConfig, EventIndex, split_event_id
 from worker.core.model import Article
@@ -382,43 +383,18 @@ LEEDS_SCHOOL = Article(
 )
 
 
-def _one_event(*articles: Article) -> list[Output]:
-    """Reconcile the articles as one event (as if grouping had joined them)."""
-    from worker.core.reconcile import Routed, reconcile
-
-    index = EventIndex({}, EventConfig())
-    state = None
-    out: list[Output] = []
-    for a in articles:
-        e = ingest(a)
-        msg = Routed(
-            op="article",
-            event_id="ev",
-            article_id=a.id,
-            source=a.source or a.id,
-            published_at=a.published_at,
-            content_hash=e.content_hash,
-            claims=e.claims,
-            reference=e.reference.to_json() if e.reference else None,
-            signature=index.identity_of(e.features),
-        )
-        state, more = reconcile(state, msg)
-        out += more
-    return [o for o in out if o.topic == "contradictions"]
-
-
 def test_reports_whose_identities_conflict_are_not_compared() -> None:
     """Two fires in one city on one day, a warehouse and a school: if grouping joins them,
     their fire-engine counts are two happenings' and no contradiction is raised."""
     sig_w, sig_s = ingest(LEEDS_WAREHOUSE).features.sig, ingest(LEEDS_SCHOOL).features.sig
     assert sig_w.what == ("industrial",) and sig_s.what == ("education",)
-    assert _one_event(LEEDS_WAREHOUSE, LEEDS_SCHOOL) == []
+    assert contradictions([LEEDS_WAREHOUSE, LEEDS_SCHOOL], identity=True) == []
     other_city = replace(
         LEEDS_SCHOOL,
         id="s2",
         text=LEEDS_SCHOOL.text.replace("a primary school in Leeds", "a warehouse in Bradford"),
     )
-    assert _one_event(LEEDS_WAREHOUSE, other_city) == []  # a place conflict (two cities)
+    assert contradictions([LEEDS_WAREHOUSE, other_city], identity=True) == []  # a place conflict (two cities)
 
 
 def test_reports_of_one_happening_are_still_compared() -> None:
@@ -430,5 +406,5 @@ def test_reports_of_one_happening_are_still_compared() -> None:
         text="Leeds warehouse blaze\nA fire destroyed a warehouse in Hunslet, Leeds, on Monday night. West "
         "Yorkshire Fire and Rescue Service said 20 fire engines attended.",
     )
-    (ctr,) = _one_event(LEEDS_WAREHOUSE, second)
-    assert ctr.value["slot"] == "response|fire_engines"
+    (ctr,) = contradictions([LEEDS_WAREHOUSE, second], identity=True)
+    assert ctr["slot"] == "response|fire_engines"

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from worker.core.claims import analyse, extract_claims
+from tests.unit.one_event import contradictions
+from worker.core.claims import extract_claims
 from worker.core.model import Article
-from worker.core.reconcile import Routed, reconcile
 
 DAY = "2024-07-08T10:00:00Z"
 
@@ -22,24 +22,7 @@ def _art(aid: str, text: str) -> Article:
 
 def _contradictions(*texts: str) -> list[dict[str, object]]:
     """Reconcile the articles as one event, in order; the contradiction records."""
-    state: dict[str, object] | None = None
-    out = []
-    for i, text in enumerate(texts):
-        a = _art(str(i), text)
-        found, ref = analyse(a)
-        msg = Routed(
-            op="article",
-            event_id="ev",
-            article_id=a.id,
-            source=a.source or a.id,
-            published_at=a.published_at,
-            content_hash=a.id,
-            claims=tuple(found),
-            reference=ref.to_json() if ref else None,
-        )
-        state, more = reconcile(state, msg)
-        out += more
-    return [o.value for o in out if o.topic == "contradictions"]
+    return contradictions(_art(str(i), text) for i, text in enumerate(texts))
 
 
 GUNMAN_A = (

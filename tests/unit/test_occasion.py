@@ -81,6 +81,7 @@ def test_main_claims_still_conflict() -> None:
 # same subject and predicate with incompatible values, what was raised before the
 # occasion model — and must not be raised; each control must be.
 
+from tests.unit.one_event import contradictions  # noqa: E402
 from worker.core.claims import analyse, extract_claims, relate  # noqa: E402
 from worker.core.model import Article  # noqa: E402
 
@@ -89,23 +90,7 @@ DAY = "2024-07-08T10:00:00Z"
 
 def _run(*articles: Article) -> list[dict[str, object]]:
     """Reconcile the articles as one event, in order; the contradiction records."""
-    state: dict[str, object] | None = None
-    out = []
-    for a in articles:
-        found, ref = analyse(a)
-        msg = Routed(
-            op="article",
-            event_id="ev",
-            article_id=a.id,
-            source=a.source or a.id,
-            published_at=a.published_at,
-            content_hash=a.id,
-            claims=tuple(found),
-            reference=ref.to_json() if ref else None,
-        )
-        state, more = reconcile(state, msg)
-        out += more
-    return [o.value for o in out if o.topic == "contradictions"]
+    return contradictions(articles)
 
 
 def _art(aid: str, text: str, published_at: str | None = DAY) -> Article:

@@ -498,25 +498,26 @@ FACILITIES: Mapping[str, str] = {
     }.items()
     for word in words.split()
 }
-_FACILITY = re.compile(r"\b(" + "|".join(sorted(FACILITIES, key=len, reverse=True)) + r")\b", re.IGNORECASE)
-#: A capitalised facility noun after one of these is an institution's name ("White House",
-#: "State House"), not where a happening struck; "House" alone is a legislature.
-_INSTITUTION_BEFORE = re.compile(
-    r"\b(?:White|Opera|Senate|State|Town|City|Guest|Court|Government|Parliament)\s$"
+_WORD = re.compile(r"[A-Za-z]+")
+#: A facility noun after one of these is an institution's name ("White House", "the
+#: opera house"), not where a happening struck; "House" alone is a legislature.
+_INSTITUTION_WORDS = frozenset(
+    ("white", "opera", "senate", "state", "guest", "court", "government", "parliament")
 )
 
 
 def what_of(title: str, lead: str) -> tuple[str, ...]:
-    """The :data:`FACILITIES` classes the headline names, else those the lead names."""
+    """The :data:`FACILITIES` classes the headline names, else those the lead names
+    (a dictionary lookup per word: cheaper than one pattern of a hundred words)."""
     for part in (title, lead):
         found: set[str] = set()
-        for m in _FACILITY.finditer(part):
-            word = m.group(1)
-            if word == "House" or (
-                word[0].isupper() and _INSTITUTION_BEFORE.search(part, max(0, m.start() - 12), m.start())
-            ):
-                continue
-            found.add(FACILITIES[word.lower()])
+        previous = ""
+        for m in _WORD.finditer(part):
+            word = m.group()
+            kind = FACILITIES.get(word.lower())
+            if kind is not None and word != "House" and previous not in _INSTITUTION_WORDS:
+                found.add(kind)
+            previous = word.lower()
         if found:
             return tuple(sorted(found))
     return ()
