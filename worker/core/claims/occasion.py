@@ -63,7 +63,7 @@ from collections.abc import Sequence
 
 from worker.core.claims.frames import clause_span
 from worker.core.claims.gazetteer import CITY_COUNTRY, COUNTRY_BY_NAME, fold
-from worker.core.claims.lexicon import trie_regex
+from worker.core.claims.lexicon import contains_any, trie_regex
 from worker.core.claims.quantities import Found
 from worker.core.claims.text import Sentence
 from worker.core.model import MAIN, Occasion
@@ -204,6 +204,9 @@ _WIDE = re.compile(
     r"(?:across|in|throughout)\s" + _NUMBER_WORD + r"\s(?:other\s)?(?:states|countries|cities|provinces|"
     r"regions|counties|districts|towns|nations))\b"
 )
+#: What every :data:`_WIDE` match holds (a prefilter).
+_WIDE_HINTS = ("wide", "across", "throughout", "around", "all over", "states", "countries", "cities",
+               "provinces", "regions", "counties", "districts", "towns", "nations")  # fmt: skip
 _IN_PLACE = re.compile(r"\bin\s(?P<place>[A-Z][\w'’.-]+(?:[^\S\n][A-Z][\w'’.-]+){0,2})")
 _OTHER_AGE_OCCASION = re.compile(
     r"\b(?:when\s(?:he|she|they)\s(?:was|were)|at\sthe\stime|at\sthat\stime|then|at\sthe\sage\sof\s\d+\s"
@@ -475,7 +478,8 @@ def occasion_of(
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):
         return Occasion("part", cue=(m.group() if m else low[f.end : f.end + 12].strip()))
-    m = _search_outside(_WIDE, clause, lo, f.start, f.end) if f.kind == "quantity" else None
+    wide = f.kind == "quantity" and contains_any(clause, _WIDE_HINTS)
+    m = _search_outside(_WIDE, clause, lo, f.start, f.end) if wide else None
     if m and not main.wide:
         # a count, not a duration or a time: "a 24-hour nationwide strike" is the strike's
         return Occasion("total", cue=m.group())
