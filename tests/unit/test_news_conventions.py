@@ -208,3 +208,28 @@ def test_a_name_does_not_run_across_a_line_break() -> None:
         c for c in extract_claims(_art("a", "Crash\nSmith, 45, died on Monday.\n")) if c.predicate == "age"
     ]
     assert not age.value.get("given")  # not "Crash Smith"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Inflation rose to 3.2 percent in March.", "Core inflation rose to 3.8 percent in March."),
+        ("Unemployment was 4 percent in March.", "Youth unemployment was 11 percent in March."),
+        (
+            "The interest rate rose to 5.25 percent on Wednesday.",
+            "The interest rate rose by 0.25 percent on Wednesday.",
+        ),
+    ],
+)
+def test_another_measure_of_a_rate_is_another_slot(a: str, b: str) -> None:
+    """ "core inflation" is not inflation; "rose by" gives a change, "rose to" a level."""
+    assert _contradictions(f"Figures\n{a}\n", f"Figures\n{b}\n") == []
+    (x,) = [c for c in extract_claims(_art("a", f"Figures\n{a}\n")) if c.kind == "quantity"]
+    (y,) = [c for c in extract_claims(_art("b", f"Figures\n{b}\n")) if c.kind == "quantity"]
+    assert x.slot != y.slot
+
+
+def test_the_same_measure_still_conflicts() -> None:
+    a = "Figures\nCore inflation rose to 3.2 percent in March.\n"
+    b = "Figures\nCore inflation rose to 3.8 percent in March.\n"
+    assert len(_contradictions(a, b)) == 1

@@ -683,9 +683,18 @@ _CONVERSION_BEFORE = re.compile(
 _SCALE = {"million": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _PERCENT = re.compile(
     rf"\b(?P<noun>turnout|unemployment|inflation|growth|gdp|approval\srating|approval|interest\srate|"
-    rf"support|vote|votes|share)\s(?:rate\s)?(?:\w+\s){{0,4}}?(?:of|at|was|is|to|by|stood\sat|reached|hit|"
+    rf"support|vote|votes|share)\s(?:rate\s)?(?:\w+\s){{0,4}}?(?P<verb>of|at|was|is|to|by|stood\sat|reached|hit|"
     rf"grew\sby|rose\sto|fell\sto|rose\sby|fell\sby)\s(?i:(?P<hedge>{_HEDGE})\s)?"
     rf"(?P<num>\d{{1,3}}(?:\.\d{{1,3}})?)\s?(?:%|percent|per\scent)",
+    re.IGNORECASE,
+)
+
+
+#: A word before a rate's noun that makes it another measure ("core inflation", "youth
+#: unemployment", "annual growth").
+_PERCENT_MODIFIER = re.compile(
+    r"\b(core|headline|underlying|annual|annualized|annualised|monthly|quarterly|youth|food|energy|producer|"
+    r"consumer|wage|long-term|short-term|economic|population|job|jobs|sales|revenue|profit|earnings)\s$",
     re.IGNORECASE,
 )
 
@@ -772,8 +781,13 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
             v = float(m.group("num"))
             noun = re.sub(r"\s+", " ", m.group("noun").lower())
             noun = {"votes": "vote", "approval rating": "approval"}.get(noun, noun)
+            mod = _PERCENT_MODIFIER.search(sentence, max(0, m.start() - 20), m.start())
+            if mod:
+                noun = f"{mod.group(1).lower()} {noun}"  # "core inflation" is another measure
+            # "rose by 0.25 percent" is a change; "rose to 5.25 percent" a level
+            pred = "percent_change" if m.group("verb").lower().endswith("by") else "percent"
             val = _rounded(interval(v, m.group("hedge"), "percent"), m.group("num"))
-            yield Found("quantity", noun, "percent", val, m.start(), m.end(), _h(m.group("hedge")))
+            yield Found("quantity", noun, pred, val, m.start(), m.end(), _h(m.group("hedge")))
 
 
 # --------------------------------------------------------------------------- person figures
