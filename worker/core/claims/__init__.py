@@ -345,8 +345,8 @@ def _article_wide(claims: list[Claim], top: str) -> list[Claim]:
     for claim in claims:
         c = claim
         if c.kind == "quantity" and not c.hedges and c.value.get("lo") is not None:
-            exact = c.value.get("lo") == c.value.get("hi")
-            bound = hedged.get((c.slot, float(c.value.get("value") or c.value["lo"]))) if exact else None
+            exact = c.value["lo"] == c.value.get("hi")
+            bound = hedged.get((c.slot, float(c.value["lo"]))) if exact else None
             if bound is not None:
                 c = dataclasses.replace(c, value={**c.value, **_bound_fields(bound)}, hedges=bound.hedges)
         if c.kind == "quantity" and c.subject == "event" and c.predicate.split("_or_")[0] == "killed":

@@ -295,9 +295,7 @@ def _perpetrator_counted(a: Claim, b: Claim) -> bool:
     within one of each other."""
     if a.kind != "quantity" or not (a.value.get("perpetrator") or b.value.get("perpetrator")):
         return False
-    alo, ahi, _, _ = _bounds(a.value)
-    blo, bhi, _, _ = _bounds(b.value)
-    return not (ahi + 1 < blo - _EPS or bhi + 1 < alo - _EPS)
+    return _gap(a.value, b.value) <= 1 + _EPS
 
 
 #: Money amounts of one slot this many times apart are two happenings' money: the identity
