@@ -25,7 +25,8 @@ RELATIVE = [
     ("The summit was held on Tuesday.", THU, "meeting|date", (2024, "06-11", "06-11")),
     ("Thursday's summit ended without a deal.", THU, "meeting|date", (2024, "06-13", "06-13")),
     ("The earthquake struck yesterday near the coast.", THU, "earthquake|date", (2024, "06-12", "06-12")),
-    ("The election will be held on Sunday.", THU, "election|date", (2024, "06-16", "06-16")),
+    # a plan: its own occasion, compared only with other plans
+    ("The election will be held on Sunday.", THU, "election@planned|date", (2024, "06-16", "06-16")),
     # "last week" also marks an earlier happening: the date lands in that frame's slot
     ("The meeting took place last week in Vienna.", THU, "meeting@2024-06|date", (2024, "06-03", "06-12")),
     ("The attack earlier this month shocked the city.", THU, "attack|date", (2024, "06-01", "06-13")),

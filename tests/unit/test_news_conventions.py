@@ -233,3 +233,55 @@ def test_the_same_measure_still_conflicts() -> None:
     a = "Figures\nCore inflation rose to 3.2 percent in March.\n"
     b = "Figures\nCore inflation rose to 3.8 percent in March.\n"
     assert len(_contradictions(a, b)) == 1
+
+
+# ----------------------------------------------------------------------------- plans
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Talks end\nThe talks in Geneva lasted two hours on Monday.\n",
+            "Geneva talks\nThe talks in Geneva were scheduled to last three hours on Monday.\n",
+        ),
+        (
+            "Leaders meet\nThe leaders met in Geneva on Monday.\n",
+            "Leaders meet\nThe leaders met in Geneva on Monday. The summit will take place next month.\n",
+        ),
+        (
+            "Smith sentenced\nJohn Smith was sentenced to 10 years in prison on Monday.\n",
+            "Smith jailed\nJohn Smith was jailed on Monday. He will serve at least 8 years before parole.\n",
+        ),
+        (
+            "Trial opens\nThe trial of John Smith opened on Monday and lasted three hours.\n",
+            "Smith trial\nThe trial of John Smith, which is due to last six weeks, opened on Monday.\n",
+        ),
+    ],
+)
+def test_a_plan_is_not_compared_with_what_happened(a: str, b: str) -> None:
+    assert _contradictions(a, b) == []
+    assert _contradictions(b, a) == []
+
+
+def test_two_plans_that_disagree_still_conflict() -> None:
+    a = "Summit planned\nThe summit will be held on March 3, officials said on Monday.\n"
+    b = "Summit planned\nThe summit will be held on March 5, officials said on Monday.\n"
+    (ctr,) = _contradictions(a, b)
+    assert ctr["slot"] == "meeting@planned|date"
+    assert "the meeting's planned date" in str(ctr["explanation"])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Twelve people were killed and the toll will rise, police said on Monday.",
+        "The storm forced the cancellation due to the rain; 12 people were killed on Monday.",
+        "Against the will of their families, 12 people were arrested on Monday.",
+    ],
+)
+def test_a_future_word_after_the_figure_or_a_cause_is_no_plan(sentence: str) -> None:
+    claims = extract_claims(_art("a", "Storm\n" + sentence + "\n"))
+    anchored = [c for c in claims if c.kind == "quantity"]
+    assert anchored
+    assert all(c.occasion.kind != "planned" for c in anchored), [(c.raw, c.occasion) for c in anchored]

@@ -90,8 +90,9 @@ class Attribution:
         return cls(kind=data.get("kind", "outlet"), name=data.get("name"), date=data.get("date"))
 
 
-#: What an :class:`Occasion` can be.  ``main`` is the event's own happening; the next seven
-#: are other happenings an article mentions; ``uncertain`` means the text gives no
+#: What an :class:`Occasion` can be.  ``main`` is the event's own happening; the next eight
+#: are other happenings an article mentions (``planned``: what is to happen, compared only
+#: with other plans); ``uncertain`` means the text gives no
 #: evidence either way (see ``worker/core/claims/occasion.py``).
 OCCASION_KINDS: tuple[str, ...] = (
     "main",
@@ -100,6 +101,7 @@ OCCASION_KINDS: tuple[str, ...] = (
     "other_incident",
     "part",
     "total",
+    "planned",
     "hypothetical",
     "generic",
     "uncertain",
@@ -140,13 +142,14 @@ class Occasion:
     def comparable(self) -> bool:
         """May claims on this occasion be compared at all (same slot = same occasion)?
 
-        The main occasion, an earlier happening anchored to a date (two articles that
+        The main occasion, a plan (in its own slot, so only with other plans), an earlier
+        happening anchored to a date (two articles that
         date it to the same month or year name one happening), and a named part.  An
         undated earlier or background happening, another incident, a hypothetical or
         generic figure and an uncertain one are never compared: nothing says two
         articles mean the same one.
         """
-        if self.kind == "main":
+        if self.kind in ("main", "planned"):
             return True
         if self.kind not in _KEYED_COMPARABLE or not self.key:
             return False

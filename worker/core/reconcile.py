@@ -747,9 +747,10 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     conflicts = [r for r, rel in relations if rel == "conflict"]
     if claim.kind == "role" and conflicts:
         conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
-    if conflicts and claim.occasion.kind == "main" and claim.predicate != "age":
+    if conflicts and claim.occasion.kind in ("main", "planned") and claim.predicate != "age":
         # The main occasion is a happening at a time: two reports dated weeks apart speak of
-        # two happenings (or of one long story whose figures moved on), not of one.
+        # two happenings (or of one long story whose figures moved on), not of one; a plan
+        # reported weeks apart may simply have changed.
         conflicts = [r for r in conflicts if not _far_apart(work, r, rec)]
     if conflicts:
         # Two reports whose identity facts conflict may be of two happenings grouped as one:
@@ -1076,7 +1077,8 @@ def _subject_phrase(claim: Claim) -> str:
         what, _, scope = topic.partition("/")
         scope_text = "" if scope in ("", "any") else f"{scope} "
         return f"{subject} position on a {scope_text}{what}"
-    return f"{subject} {verb.replace('_', ' ')}"
+    planned = "planned " if claim.occasion.kind == "planned" else ""
+    return f"{subject} {planned}{verb.replace('_', ' ')}"
 
 
 def _sources(recs: Sequence[Mapping[str, Any]]) -> str:

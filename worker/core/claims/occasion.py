@@ -22,6 +22,9 @@ this order (the first that applies wins):
 
 * **modality** — can, could, would, may, might, if, unless, expected to, forecast,
   predicted, projected, likely to, threatens to: ``hypothetical``;
+* **plans** — will, scheduled to, set to, plans to, is due to appear, upcoming, next
+  month, before the figure in its clause: ``planned``, compared only with other plans
+  (a plan and what happened are two facts, both true when plans change);
 * **generic** statements — typically, usually, on average, each/every year, annually,
   "a storm of this category": ``generic``;
 * **time anchors** other than the article's reference time — an earlier-frame marker or
@@ -139,6 +142,25 @@ _MODAL = re.compile(
     r"would\shave|could\shave|may)\b"
 )
 _MAY_MONTH = re.compile(r"\bMay\s(?:\d|of\b)")
+#: Verbs a plan's "due to" / "is to" takes ("is due to appear", "was to be held"): "due to
+#: the storm" gives a cause, not a plan.
+_PLAN_VERBS = (
+    r"(?:be|begin|start|open|take|last|meet|hold|appear|face|return|resume|end|close|vote|arrive|visit|"
+    r"sign|testify|hear|run|travel|fly|stand|launch|announce|present|deliver|release|go)"
+)
+#: A plan or schedule: a figure about what will happen ("the summit will be held next month",
+#: "the talks were scheduled to last three hours", "he will serve at least eight years").
+#: It is compared only with other plans: a plan and what happened are two facts, both true
+#: when plans change.  The mark must come before the figure in its clause (or be its own
+#: words: "next month"): "12 were killed and the toll will rise" is a count of what happened.
+_PLANNED = re.compile(
+    r"(?<!\bthe\s)(?<!\bhis\s)(?<!\bher\s)(?<!\bits\s)(?<!\bown\s)(?<!\bfree\s)(?<!\bgood\s)"
+    r"\b(?:will|won['’]t|shall)\b(?!\s(?:of|power)\b)|"
+    r"\b(?:scheduled|slated|planned|set)\s(?:to|for)\b(?!\s[\d$€£])|\b(?:plans?|planning|intends?|intending|aims?)\sto\b|"
+    r"\b(?:is|are|was|were)\s(?:due|to)\s(?:to\s)?" + _PLAN_VERBS + r"\b|\bdue\sin\scourt\b|"
+    r"\b(?:upcoming|forthcoming|next\s(?:week|month|year|season|spring|summer|autumn|fall|winter)|"
+    r"later\sthis\s(?:week|month|year)|tomorrow)\b"
+)
 _GENERIC = re.compile(
     r"\b(?:typically|usually|generally|normally|on\saverage|on\san\saverage|each\syear|every\syear|"
     r"annually|a\syear(?!\s(?:earlier|later|after|before|ago))|per\syear|"
@@ -453,6 +475,9 @@ def occasion_of(
     m = _MODAL.search(clause)  # inside the figure's words too: "the toll could rise to 50"
     if m and not (m.group() == "may" and _MAY_MONTH.search(original)):
         return Occasion("hypothetical", cue=m.group())
+    m = None if f.predicate.startswith("scheduled") else _PLANNED.search(clause, 0, f.end - lo)
+    if m:  # (a "scheduled_start_time" names the plan in its predicate already)
+        return Occasion("planned", cue=m.group())
     m = _search_outside(_GENERIC, clause, lo, f.start, f.end)
     if m:
         return Occasion("generic", cue=m.group())
