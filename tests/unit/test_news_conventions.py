@@ -285,3 +285,32 @@ def test_a_future_word_after_the_figure_or_a_cause_is_no_plan(sentence: str) -> 
     anchored = [c for c in claims if c.kind == "quantity"]
     assert anchored
     assert all(c.occasion.kind != "planned" for c in anchored), [(c.raw, c.occasion) for c in anchored]
+
+
+# ----------------------------------------------------------------------------- magnitudes
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Quake hits Japan\nA magnitude 7.1 earthquake struck northern Japan on Monday, the US Geological "
+            "Survey said.\n",
+            "Strong quake in Japan\nA magnitude 7.3 earthquake struck northern Japan on Monday, the Japan "
+            "Meteorological Agency said.\n",
+        ),
+        (
+            "Quake\nA preliminary magnitude 6.8 quake struck Chile on Monday.\n",
+            "Quake\nThe quake that struck Chile on Monday was upgraded to magnitude 7.0.\n",
+        ),
+    ],
+)
+def test_two_agencies_magnitudes_a_few_tenths_apart_agree(a: str, b: str) -> None:
+    assert _contradictions(a, b) == []
+
+
+def test_magnitudes_a_point_apart_conflict() -> None:
+    a = "Quake\nA magnitude 6.1 earthquake struck Chile on Monday.\n"
+    b = "Quake\nA magnitude 7.2 earthquake struck Chile on Monday.\n"
+    (ctr,) = _contradictions(a, b)
+    assert ctr["slot"] == "earthquake|magnitude"

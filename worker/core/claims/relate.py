@@ -14,7 +14,8 @@ RULES: dict[str, str] = {
     "at least [v,∞), nearly [v·0.9,v)) are disjoint.",
     "quantity": "Two quantities conflict when their intervals (hedges applied, same unit) are disjoint; "
     "scores conflict when the results differ; different units never conflict; two money amounts ten "
-    "times apart or more are two happenings' money, not a disagreement.",
+    "times apart or more are two happenings' money, not a disagreement; two earthquake magnitudes "
+    "conflict only when more than 0.3 apart (agencies and revisions differ by a few tenths).",
     "time": "Two clock times conflict when both zones are known and their UTC windows (±15 min if hedged, "
     "±1 min if exact) are disjoint.",
     "date": "Two dates conflict when their day ranges (mid-month = 10–20) are disjoint; a missing year "
@@ -118,6 +119,9 @@ def _relate_quantity(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         return "compatible"
     if a.get("unit") == "$":
         return relate_intervals(_widen(_bounds(a), DOLLAR_SPREAD), _widen(_bounds(b), DOLLAR_SPREAD))
+    if a.get("unit") == "magnitude":
+        spread_a, spread_b = _spread(_rounding(a), MAGNITUDE_SPREAD), _spread(_rounding(b), MAGNITUDE_SPREAD)
+        return relate_intervals(spread_a, spread_b)
     return relate_intervals(_rounding(a), _rounding(b))
 
 
@@ -137,6 +141,19 @@ def _rounding(v: Mapping[str, Any]) -> tuple[float, float, bool, bool]:
 #: than this factor apart on each side (≈ 1.5 in all), "C$137 million" against
 #: "A$160 million" for one €85 million haul being no disagreement.
 DOLLAR_SPREAD = 1.22
+
+
+#: An earthquake's magnitude is an estimate: agencies measure on different scales (the
+#: USGS's moment magnitude, a national service's local one) and revise preliminary
+#: readings, commonly by a few tenths.  Two magnitudes are widened by this much on each
+#: side beyond their rounding, so readings up to 0.3 apart ("7.1" and "7.3", "6.8" and
+#: "7.0") are no disagreement between outlets, and "6.1" against "7.2" still is.
+MAGNITUDE_SPREAD = 0.1
+
+
+def _spread(x: tuple[float, float, bool, bool], by: float) -> tuple[float, float, bool, bool]:
+    lo, hi, lo_o, hi_o = x
+    return lo - by, hi + by, lo_o, hi_o
 
 
 def _widen(x: tuple[float, float, bool, bool], factor: float) -> tuple[float, float, bool, bool]:
