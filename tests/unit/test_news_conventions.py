@@ -314,3 +314,36 @@ def test_magnitudes_a_point_apart_conflict() -> None:
     b = "Quake\nA magnitude 7.2 earthquake struck Chile on Monday.\n"
     (ctr,) = _contradictions(a, b)
     assert ctr["slot"] == "earthquake|magnitude"
+
+
+# ----------------------------------------------------------------------------- updates and antecedents
+
+
+def test_the_day_a_toll_rose_is_not_the_day_of_the_happening() -> None:
+    def dated(aid: str, text: str, published_at: str) -> Article:
+        return Article(id=aid, text=text, title=text.split("\n", 1)[0], source=aid, published_at=published_at)
+
+    a = dated(
+        "a",
+        "Quake kills 16\nAn earthquake struck Aceh on Tuesday, killing 16 people.\n",
+        "2024-07-10T08:00:00Z",
+    )
+    b = dated(
+        "b",
+        "Aceh toll rises\nThe death toll from the earthquake in Aceh rose to 22 on Wednesday, police said.\n"
+        "The quake struck on Tuesday.\n",
+        "2024-07-11T09:00:00Z",
+    )
+    dates = [c for c in extract_claims(b) if c.kind == "date"]
+    assert [c.raw for c in dates] == ["on Tuesday"]
+    assert contradictions([a, b]) == []
+
+
+def test_a_which_clause_belongs_to_the_happening_it_follows() -> None:
+    text = (
+        "Quake kills 16 in Aceh\nAn earthquake killed 16 people in Aceh on Tuesday, officials said.\n"
+        "The province was devastated by the 2004 tsunami, which killed 170,000 people in the province.\n"
+    )
+    (old,) = [c for c in extract_claims(_art("a", text)) if "170,000" in c.raw]
+    assert old.occasion.kind == "earlier"
+    assert old.occasion.key == "2004"

@@ -462,9 +462,10 @@ def occasion_of(
     if f.kind not in ANCHORED:
         return MAIN
     lo, hi = _clause(low, f.start, f.end)
-    if lo > 0 and low[max(0, lo - 6) : lo].rstrip().endswith(("when", "where")):
+    if lo > 0 and low[max(0, lo - 6) : lo].rstrip().endswith(("when", "where", "which")):
         # "… since 2004, when 700 people died": a when/where clause is about the time or
-        # place the clause before it names
+        # place the clause before it names, a which-clause about the thing it names ("the
+        # 2004 tsunami, which killed 170,000 people")
         lo = _clause(low, max(0, lo - 8), max(0, lo - 7))[0]
     clause = low[lo:hi]
     original = sent.text[lo:hi]

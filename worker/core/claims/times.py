@@ -363,6 +363,13 @@ _REPORTED_ON = re.compile(
     r"\b(?:said|says|told\s(?:\w+\s)?\w+|announced|reported|confirmed|stated|added|wrote|tweeted|posted|"
     r"disclosed|revealed|noted|indicated)\s(?:on\s)?$"
 )
+#: A date right after a figure's update dates the update, not the happening ("the death
+#: toll from the earthquake rose to 22 on Wednesday", "the number of arrests had climbed to
+#: 300 by Friday").
+_UPDATED_ON = re.compile(
+    r"\b(?:rose|risen|rising|climbed|jumped|increased|grew|grown|soared|mounted|stood|stands|was\sraised)\s"
+    r"(?:to|at)\s(?:[\w.,-]+\s){1,3}(?:on\s|by\s)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,6 +440,8 @@ def event_of(sentence: str, low: str, start: int, end: int) -> str | None:
     """
     if _REPORTED_ON.search(sentence, max(0, start - 40), start):
         return None  # "police said Saturday the explosion …": the day of the statement
+    if _UPDATED_ON.search(low, max(0, start - 50), start):
+        return None  # "the toll rose to 22 on Wednesday": the day of the count
     best: tuple[int, str] | None = None
     for e in _DATE_EVENT.finditer(
         low, max(0, start - _DATE_WINDOW - 20), min(len(low), end + _DATE_WINDOW + 20)
