@@ -347,3 +347,38 @@ def test_a_which_clause_belongs_to_the_happening_it_follows() -> None:
     (old,) = [c for c in extract_claims(_art("a", text)) if "170,000" in c.raw]
     assert old.occasion.kind == "earlier"
     assert old.occasion.key == "2004"
+
+
+# ----------------------------------------------------------------------------- one article, two values
+
+MOTHER_AND_DAUGHTER = "Crash\nMary Jones, 70, and her daughter Mary Jones, 45, were hurt on Monday.\n"
+
+
+def test_two_values_in_one_voice_are_two_things_not_a_self_contradiction() -> None:
+    ages = [c for c in extract_claims(_art("a", MOTHER_AND_DAUGHTER)) if c.predicate == "age"]
+    assert sorted(c.raw for c in ages) == ["Mary Jones, 45,", "Mary Jones, 70,"]
+    assert {c.occasion.kind for c in ages} == {"uncertain"}
+    assert {c.occasion.cue for c in ages} == {"the article gives two values"}
+    # a second report that gives one of the two values contradicts neither
+    assert _contradictions(MOTHER_AND_DAUGHTER, "Crash\nMary Jones, 45, was hurt on Monday.\n") == []
+
+
+def test_two_voices_in_one_article_are_still_compared() -> None:
+    text = (
+        "Crash in Peru\nA bus crash killed 12 people in Peru on Monday, police spokesman John Reed said.\n"
+        "The crash killed 15 people, according to Anna Cole, a doctor at the city hospital.\n"
+    )
+    tolls = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
+    assert len(tolls) >= 2
+    assert all(c.occasion.kind == "main" for c in tolls), [(c.raw, c.occasion) for c in tolls]
+
+
+def test_an_outlet_quoting_two_people_who_disagree_does_not_contradict_itself() -> None:
+    text = (
+        "Crash in Peru\nA bus crash killed 12 people in Peru on Monday, police spokesman John Reed said.\n"
+        "The crash killed 15 people, according to Anna Cole, a doctor at the city hospital.\n"
+    )
+    (ctr,) = _contradictions(text)
+    assert ctr["self_contradiction"] is False
+    assert "(quoting Anna Cole)" in str(ctr["explanation"])
+    assert "(quoting John Reed)" in str(ctr["explanation"])

@@ -1025,7 +1025,10 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
     cid = stable_id("ctr", work.event_id, slot, first, second)
     if cid in work.contradictions:
         return
-    self_ = {rec["source"]} == {r["source"] for r in others}
+    # One source against itself, in one voice: a source quoting two named people who
+    # disagree ("12, spokesman John Reed said" / "15, according to Dr Anna Cole") reports
+    # their disagreement, it does not contradict itself.
+    self_ = {rec["source"]} == {r["source"] for r in others} and {_voice(rec)} == {_voice(r) for r in others}
     work.contradictions[cid] = {
         "slot": slot,
         "a": [rec["id"]],
@@ -1036,7 +1039,7 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
     other = work.claim(others[0])
     plural = len({r["source"] for r in others}) > 1
     explanation = (
-        f"{rec['source']} gives {_subject_phrase(claim)} as {claimlib.describe(claim)} "
+        f"{_quoting(rec)} gives {_subject_phrase(claim)} as {claimlib.describe(claim)} "
         f"(\u201c{claim.raw}\u201d), but {_sources(others)} {'give' if plural else 'gives'} "
         f"{claimlib.describe(other)} (\u201c{other.raw}\u201d)"
         + (" \u2014 the same source contradicts itself." if self_ else ".")
@@ -1081,8 +1084,20 @@ def _subject_phrase(claim: Claim) -> str:
     return f"{subject} {planned}{verb.replace('_', ' ')}"
 
 
+def _voice(rec: Mapping[str, Any]) -> str | None:
+    """The named speaker a claim is quoted from (None: the source's own voice)."""
+    attribution = rec["claim"].get("attribution") or {}
+    return attribution.get("name") if attribution.get("kind") == "speaker" else None
+
+
+def _quoting(rec: Mapping[str, Any]) -> str:
+    """A source as an explanation names it: "outlet-a (quoting John Reed)"."""
+    voice = _voice(rec)
+    return f"{rec['source']} (quoting {voice})" if voice else str(rec["source"])
+
+
 def _sources(recs: Sequence[Mapping[str, Any]]) -> str:
-    names = sorted({r["source"] for r in recs})
+    names = sorted({_quoting(r) for r in recs})
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 

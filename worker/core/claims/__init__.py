@@ -149,7 +149,7 @@ from worker.core.claims.times import (
     find_times,
     published_date,
 )
-from worker.core.model import MAIN, Article, Claim
+from worker.core.model import MAIN, Article, Claim, Occasion
 from worker.core.reftime import ReferenceTime, reference_time
 
 __all__ = [
@@ -355,7 +355,39 @@ def _article_wide(claims: list[Claim], top: str) -> list[Claim]:
             if perpetrator:
                 c = dataclasses.replace(c, value={**c.value, "perpetrator": True})
         out.append(c)
-    return out
+    return _two_values(out)
+
+
+#: The occasion of figures the article itself gives two conflicting values for.
+TWO_VALUES = Occasion("uncertain", cue="the article gives two values")
+#: Kinds read by :func:`_two_values`: figures of one happening (roles may be co-held and
+#: propositions scoped, and reconcile has rules for both).
+_ONE_VALUE_KINDS = frozenset(("quantity", "duration", "time", "date", "place"))
+
+
+def _two_values(claims: list[Claim]) -> list[Claim]:
+    """Figures one article states two conflicting ways, in its own voice, are about two
+    things the slot does not tell apart: a mother and a daughter of one name, a match's
+    score at two moments, the quake's day and the day its toll rose.  A writer does not
+    contradict himself within one article, so which value belongs to the slot is
+    uncertain: both are recorded and never compared (:data:`TWO_VALUES`).  Two named
+    voices ("12, spokesman John Reed said", "15, according to Dr Anna Cole") are left
+    alone: that is a disagreement the article reports.  (An unnamed "police said" is the
+    outlet's voice, so "police said 12, hospital officials said 15" abstains.)
+    """
+    groups: dict[tuple[str, str, str | None], list[int]] = {}
+    for i, c in enumerate(claims):
+        if c.kind in _ONE_VALUE_KINDS and c.occasion.comparable:
+            groups.setdefault((c.slot, c.attribution.kind, c.attribution.name), []).append(i)
+    torn: set[int] = set()
+    for members in groups.values():
+        for x, i in enumerate(members):
+            for j in members[x + 1 :]:
+                if relate(claims[i], claims[j]) == "conflict":
+                    torn.update((i, j))
+    if not torn:
+        return claims
+    return [dataclasses.replace(c, occasion=TWO_VALUES) if i in torn else c for i, c in enumerate(claims)]
 
 
 #: What every reading of :data:`_PERPETRATOR_DEAD` holds: the full pattern runs only in a
