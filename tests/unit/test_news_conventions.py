@@ -382,3 +382,36 @@ def test_an_outlet_quoting_two_people_who_disagree_does_not_contradict_itself() 
     assert ctr["self_contradiction"] is False
     assert "(quoting Anna Cole)" in str(ctr["explanation"])
     assert "(quoting John Reed)" in str(ctr["explanation"])
+
+
+# ----------------------------------------------------------------------------- who was counted
+
+BUFFALO_A = (
+    "Plane crash kills 49 near Buffalo\n"
+    "A commuter plane crashed into a house near Buffalo late Thursday, killing all 49 people on board and one"
+    " person on the ground.\n"
+)
+
+
+def test_a_count_on_board_is_a_part_and_the_headline_drops_the_qualifier() -> None:
+    claims = [c for c in extract_claims(_art("a", BUFFALO_A)) if c.predicate == "killed"]
+    assert [(c.raw, c.occasion.kind) for c in claims] == [
+        ("kills 49", "part"),
+        ("killing all 49 people", "part"),
+    ]
+    other = "50 dead in Buffalo crash\nFifty people died when a plane crashed near Buffalo on Thursday.\n"
+    assert _contradictions(BUFFALO_A, other) == []
+
+
+def test_of_them_after_a_count_makes_it_a_part() -> None:
+    text = (
+        "Trial opens\nThe trial of a man accused of shooting three co-workers, killing two of them, began.\n"
+    )
+    (killed,) = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
+    assert killed.occasion.kind == "part"
+
+
+def test_a_headline_count_without_a_qualified_twin_stays_main() -> None:
+    a = "Plane crash kills 49\nA plane crashed near Buffalo on Thursday, killing 49 people.\n"
+    b = "Buffalo crash\nA plane crashed near Buffalo on Thursday, killing 60 people.\n"
+    assert len(_contradictions(a, b)) == 1

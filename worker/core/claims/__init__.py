@@ -296,7 +296,12 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                 )
             )
     top = sents[PERPETRATOR_SENTENCES - 1].end if len(sents) >= PERPETRATOR_SENTENCES else len(text)
-    claims = _article_wide(claims, text[:top])
+    head_end = 0
+    for sent in sents:
+        if not sent.heading:
+            break
+        head_end = sent.end
+    claims = _article_wide(claims, text[:top], head_end)
     claims.sort(key=lambda c: (c.span[0], c.span[1], c.kind, c.subject, c.predicate))
     return claims
 
@@ -325,12 +330,15 @@ _PERPETRATOR_DEAD = re.compile(
 PERPETRATOR_SENTENCES = 6
 
 
-def _article_wide(claims: list[Claim], top: str) -> list[Claim]:
+def _article_wide(claims: list[Claim], top: str, head_end: int = 0) -> list[Claim]:
     """What the article as a whole says about its own figures.
 
     * An exact figure the article also states with a hedge at the same number ("Floods
       kill 12" above "killed at least 12 people") is that hedged figure: a headline or a
       later mention drops the hedge, it does not retract it.
+    * A headline count (in the heading lines, before ``head_end``) the body gives at the
+      same number as a part ("Plane crash kills 49" above "killing 49 people on board and
+      one person on the ground") is that part: a headline drops the qualifier too.
     * When the article's top (``top``: its first :data:`PERPETRATOR_SENTENCES`
       sentences) reports the perpetrator dead, its death tolls may count him or not:
       the value carries ``perpetrator``, and ``relate`` reads a difference of one as no
@@ -340,10 +348,24 @@ def _article_wide(claims: list[Claim], top: str) -> list[Claim]:
     for c in claims:
         if c.kind == "quantity" and c.hedges and c.value.get("value") is not None:
             hedged.setdefault((c.slot, float(c.value["value"])), c)
+    parts: dict[tuple[str, float], Claim] = {}  # (base slot, number) -> a body count of a part
+    for c in claims:
+        if c.kind == "quantity" and c.occasion.kind == "part" and c.span[0] >= head_end and _exact(c):
+            parts.setdefault((c.base_slot, float(c.value["lo"])), c)
     perpetrator: bool | None = None
     out: list[Claim] = []
     for claim in claims:
         c = claim
+        if (
+            parts
+            and c.span[1] <= head_end
+            and c.kind == "quantity"
+            and c.occasion.kind == "main"
+            and _exact(c)
+        ):
+            part = parts.get((c.base_slot, float(c.value["lo"])))
+            if part is not None:
+                c = dataclasses.replace(c, occasion=part.occasion)
         if c.kind == "quantity" and not c.hedges and c.value.get("lo") is not None:
             exact = c.value["lo"] == c.value.get("hi")
             bound = hedged.get((c.slot, float(c.value["lo"]))) if exact else None
@@ -356,6 +378,10 @@ def _article_wide(claims: list[Claim], top: str) -> list[Claim]:
                 c = dataclasses.replace(c, value={**c.value, "perpetrator": True})
         out.append(c)
     return _two_values(out)
+
+
+def _exact(c: Claim) -> bool:
+    return c.value.get("lo") is not None and c.value.get("lo") == c.value.get("hi")
 
 
 #: The occasion of figures the article itself gives two conflicting values for.

@@ -208,7 +208,12 @@ _PART_BEFORE = re.compile(
     r"some\sof|most\sof|half\sof|of\sthose|of\sthe\s(?:dead|victims|injured|wounded|people|passengers|"
     r"casualties|dead))\b"
 )
-_PART_AFTER = re.compile(r"^\s(?:of\s(?:them|whom|those|these|the\s\w+))\b")
+#: After the figure: "of them", or where the counted were: "49 people on board", "one
+#: person on the ground" (a crash's occupants, not necessarily its toll).
+_PART_AFTER = re.compile(  # used with match(text, pos), which anchors at pos: no "^"
+    r"\s(?:of\s(?:them|whom|those|these|the\s\w+)|on\sboard|aboard|on\sthe\sground|"
+    r"on\sthe\s(?:plane|aircraft|flight|jet|helicopter|bus|coach|train|ship|ferry|boat|vessel))\b"
+)
 _PLACE_PART = re.compile(
     r"\b(?:in|at|on)\s(?P<place>(?:the|one|a|another|a\ssecond|each)\s(?:[\w'’-]+\s){0,2}"
     r"(?:district|suburb|neighbo(?:u)?rhood|village|ward|county|province|state|area|quarter|borough|"

@@ -333,7 +333,7 @@ _COUNT_SUBJ = re.compile(
 )
 _COUNT_OBJ = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|injuring|injured|injures|injure|wounding|wounded|arresting|arrested|"
-    rf"left|leaving)\s"
+    rf"left|leaving)\s(?:all\s)?"
     rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
     re.IGNORECASE,
