@@ -415,3 +415,26 @@ def test_a_headline_count_without_a_qualified_twin_stays_main() -> None:
     a = "Plane crash kills 49\nA plane crashed near Buffalo on Thursday, killing 49 people.\n"
     b = "Buffalo crash\nA plane crashed near Buffalo on Thursday, killing 60 people.\n"
     assert len(_contradictions(a, b)) == 1
+
+
+# ----------------------------------------------------------------------------- whose count
+
+
+def test_counts_of_two_places_are_not_compared() -> None:
+    a = "Floods\nFloods killed 35 people in India and 20 in Nepal on Monday.\n"
+    b = "Nepal floods\nFloods killed 20 people in Nepal on Monday.\n"
+    assert _contradictions(a, b) == []
+
+
+def test_counts_of_a_city_and_its_country_still_conflict() -> None:
+    a = "Blast\nA bomb killed 12 people in Kabul on Monday.\n"
+    b = "Afghan blast\nA bomb killed 15 people in Afghanistan on Monday.\n"
+    assert len(_contradictions(a, b)) == 1
+
+
+def test_those_taken_to_hospital_are_not_the_injured() -> None:
+    a = "Crash\nThe train crash on Monday injured 80 people.\n"
+    b = "Train crash\nThirty people were hospitalized after the train crash on Monday.\n"
+    assert _contradictions(a, b) == []
+    (hospital,) = [c for c in extract_claims(_art("b", b)) if c.kind == "quantity"]
+    assert hospital.predicate == "hospitalized"

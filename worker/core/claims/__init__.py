@@ -135,7 +135,9 @@ from worker.core.claims.frames import (
     relative_dates,
 )
 from worker.core.claims.occasion import age_fields, main_occasion, occasion_of
+from worker.core.claims.places import _trim as _trim_place
 from worker.core.claims.places import find_places
+from worker.core.claims.places import resolve as resolve_place
 from worker.core.claims.propositions import find_propositions
 from worker.core.claims.quantities import APPROX_TOLERANCE, MAIN_PERSON, Found, find_quantities
 from worker.core.claims.relate import RULES, describe, relate
@@ -277,6 +279,10 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                     f = dataclasses.replace(f, value={**f.value, **age_fields(occasion, main)})
             start = sent.start + max(0, f.start)
             end = sent.start + min(len(s), f.end)
+            if f.kind == "quantity" and f.value.get("unit") == "people":
+                where = _where_after(s, f.end)
+                if where:
+                    f = dataclasses.replace(f, value={**f.value, "where": where})
             key = (f.kind, f.subject, f.predicate, start, end)
             if key in seen:
                 continue
@@ -378,6 +384,23 @@ def _article_wide(claims: list[Claim], top: str, head_end: int = 0) -> list[Clai
                 c = dataclasses.replace(c, value={**c.value, "perpetrator": True})
         out.append(c)
     return _two_values(out)
+
+
+#: A place right after a count: "killed 35 people in India (and 20 in Nepal)".
+_WHERE_AFTER = re.compile(r"\s(?:in|across)\s(?P<place>[A-Z][\w'’.-]+(?:[^\S\n][A-Z][\w'’.-]+){0,2})")
+
+
+def _where_after(sentence: str, end: int) -> dict[str, object] | None:
+    """The gazetteer place a count is of, when one follows it (``where`` in the value:
+    ``relate`` does not compare the counts of two places neither of which holds the other)."""
+    m = _WHERE_AFTER.match(sentence, end)
+    if m is None:
+        return None
+    for name in _trim_place(m.group("place")):
+        place = resolve_place(name)
+        if place:
+            return {k: place[k] for k in ("key", "ancestors", "members")}
+    return None
 
 
 def _exact(c: Claim) -> bool:

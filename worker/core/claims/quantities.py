@@ -319,8 +319,10 @@ _PEOPLE = (
 )
 _COUNT_VERBS = {
     "killed": "killed", "dead": "killed", "died": "killed", "dies": "killed", "perished": "killed",
-    "die": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured", "hospitalized": "injured",
-    "hospitalised": "injured", "arrested": "arrested", "detained": "arrested", "missing": "missing",
+    "die": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured",
+    # those taken to hospital are some of the injured, not a count of them
+    "hospitalized": "hospitalized", "hospitalised": "hospitalized",
+    "arrested": "arrested", "detained": "arrested", "missing": "missing",
     "evacuated": "evacuated", "rescued": "rescued",
 }  # fmt: skip
 _CV = "|".join(_COUNT_VERBS)

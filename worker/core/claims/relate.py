@@ -254,6 +254,10 @@ def _relate_place(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return "conflict"
 
 
+def _places_apart(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
+    return bool(a and b and _relate_place(a, b) == "conflict")
+
+
 def _relate_prop(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     if bool(a.get("polarity")) != bool(b.get("polarity")):
         return "conflict"
@@ -289,6 +293,10 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # "$137 million" against "$2.6 million" for one haul: not outlets disagreeing on a
         # figure but another happening's money, as the identity rule reads it (``size`` in
         # worker/core/signature.py; the same ratio).  Precision first: no contradiction.
+        return "compatible"
+    if rel == "conflict" and _places_apart(a.value.get("where"), b.value.get("where")):
+        # "killed 35 people in India" and "killed 20 people in Nepal": counts of two
+        # places, neither inside the other (a city inside its country still compares)
         return "compatible"
     if rel == "conflict" and _perpetrator_counted(a, b):
         # "Gunman kills 12" and "Eleven were killed; the gunman also died": a toll may
