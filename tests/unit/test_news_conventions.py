@@ -438,3 +438,32 @@ def test_those_taken_to_hospital_are_not_the_injured() -> None:
     assert _contradictions(a, b) == []
     (hospital,) = [c for c in extract_claims(_art("b", b)) if c.kind == "quantity"]
     assert hospital.predicate == "hospitalized"
+
+
+# ----------------------------------------------------------------------------- offices
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Chelsea sacked manager Luiz Felipe Scolari on Monday.",
+            "Chelsea fired coach Luiz Felipe Scolari on Monday.",
+        ),
+        (
+            "Chief executive Larry Ellison announced the deal on Monday.",
+            "Chairman Larry Ellison announced the deal.",
+        ),
+    ],
+)
+def test_offices_one_person_commonly_holds_together_agree(a: str, b: str) -> None:
+    assert _contradictions("News\n" + a + "\n", "News\n" + b + "\n") == []
+
+
+def test_a_speakers_title_is_the_outlets_description() -> None:
+    a = "Call\nWhite House spokesman Dan Scavino posted on Monday.\n"
+    b = "Call\nDeputy Chief of Staff Dan Scavino said on Monday that the call went well.\n"
+    (role,) = [c for c in extract_claims(_art("b", b)) if c.kind == "role"]
+    assert role.attribution.kind == "outlet"
+    (ctr,) = _contradictions(a, b)
+    assert "quoting" not in str(ctr["explanation"])

@@ -141,8 +141,8 @@ from worker.core.claims.places import resolve as resolve_place
 from worker.core.claims.propositions import find_propositions
 from worker.core.claims.quantities import APPROX_TOLERANCE, MAIN_PERSON, Found, find_quantities
 from worker.core.claims.relate import RULES, describe, relate
-from worker.core.claims.roles import Memo, RoleMention, person_countries, role_mentions
-from worker.core.claims.text import MAX_SENTENCE_CHARS, lower_aligned, sentences
+from worker.core.claims.roles import Memo, RoleMention, person_countries, person_key, role_mentions
+from worker.core.claims.text import MAX_SENTENCE_CHARS, OUTLET, lower_aligned, sentences
 from worker.core.claims.times import (
     HEDGED_TIME_TOLERANCE_MIN,
     article_zone,
@@ -151,7 +151,7 @@ from worker.core.claims.times import (
     find_times,
     published_date,
 )
-from worker.core.model import MAIN, Article, Claim, Occasion
+from worker.core.model import MAIN, Article, Attribution, Claim, Occasion
 from worker.core.reftime import ReferenceTime, reference_time
 
 __all__ = [
@@ -296,7 +296,7 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                     raw=text[start:end],
                     sentence=s,
                     span=(start, end),
-                    attribution=attribution,
+                    attribution=_own_words(attribution, f),
                     hedges=f.hedges,
                     occasion=occasion,
                 )
@@ -384,6 +384,13 @@ def _article_wide(claims: list[Claim], top: str, head_end: int = 0) -> list[Clai
                 c = dataclasses.replace(c, value={**c.value, "perpetrator": True})
         out.append(c)
     return _two_values(out)
+
+
+def _own_words(attribution: Attribution, f: Found) -> Attribution:
+    """A speaker's title in the attribution ("Chief executive Larry Ellison said …") is the
+    outlet's description of the speaker, not what the speaker said."""
+    own = f.kind == "role" and attribution.kind == "speaker" and attribution.name
+    return OUTLET if own and person_key(str(attribution.name)) == f.subject else attribution
 
 
 #: A place right after a count: "killed 35 people in India (and 20 in Nepal)".

@@ -227,13 +227,23 @@ def _office_core(office: object) -> str:
     return " ".join(_OFFICE_STAGES.sub(" ", str(office or "").lower()).split())
 
 
+#: Offices one person commonly holds at once, or names for one office: a company's
+#: chair is often also its chief executive and president; a football club's manager is
+#: its (head) coach.  Two of one group are never a disagreement.
+CO_HELD_OFFICES: tuple[frozenset[str], ...] = (
+    frozenset({"chair", "ceo", "president", "managing director", "chief operating officer", "coo"}),
+    frozenset({"coach", "head coach", "manager", "boss"}),
+)
+
+
 def _relate_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     ta, tb = str(a.get("title", "")).lower(), str(b.get("title", "")).lower()
     if a.get("office") == b.get("office") and ta == tb:
         return "same"
     if a.get("generic") or b.get("generic"):
         return "compatible"
-    if _office_core(a.get("office")) != _office_core(b.get("office")):
+    oa, ob = _office_core(a.get("office")), _office_core(b.get("office"))
+    if oa != ob and not any(oa in group and ob in group for group in CO_HELD_OFFICES):
         return "conflict"
     return "compatible"
 
