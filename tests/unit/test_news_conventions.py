@@ -467,3 +467,24 @@ def test_a_speakers_title_is_the_outlets_description() -> None:
     assert role.attribution.kind == "outlet"
     (ctr,) = _contradictions(a, b)
     assert "quoting" not in str(ctr["explanation"])
+
+
+# ----------------------------------------------------------------------------- demands
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Smith sentenced\nProsecutors had asked that John Smith be sentenced to 15 years in prison.\n",
+        "Smith sentenced\nProsecutors sought a sentence of 15 years for John Smith on Monday.\n",
+    ],
+)
+def test_what_was_asked_for_is_not_what_happened(other: str) -> None:
+    given = "Sentenced\nJohn Smith was sentenced to 10 years in prison on Monday.\n"
+    assert _contradictions(given, other) == []
+
+
+def test_a_that_clause_in_may_is_not_modal() -> None:
+    text = "Blast\nPolice said in May that the blast killed 12 people.\n"
+    (killed,) = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
+    assert killed.occasion.kind != "hypothetical"

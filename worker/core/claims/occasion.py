@@ -141,6 +141,15 @@ _MODAL = re.compile(
     r"projected|projects|likely\sto|threatens?\sto|feared\sto|potentially|hypothetical|estimates?\sthat|"
     r"would\shave|could\shave|may)\b"
 )
+#: A demand or proposal is not what happened ("prosecutors had asked that he be sentenced
+#: to 15 years", "the union is seeking a 10 percent raise").  Like a plan, it must come
+#: before the figure: "a call that lasted two hours as Trump sought a breakthrough" is a
+#: fact about the call.
+_DEMAND = re.compile(
+    r"\b(?:asked\s(?:that|for)|asking\sfor|asks\sfor|sought|seeking|seeks|requested|requesting|demanded|"
+    r"demanding|demands|called\sfor|calling\sfor|calls\sfor|urged|recommended|recommending|proposed|"
+    r"proposing|proposes)\b"
+)
 _MAY_MONTH = re.compile(r"\bMay\s(?:\d|of\b)")
 #: Verbs a plan's "due to" / "is to" takes ("is due to appear", "was to be held"): "due to
 #: the storm" gives a cause, not a plan.
@@ -480,6 +489,14 @@ def occasion_of(
         return _age_occasion(f, clause, low, main, frame_key)
     m = _MODAL.search(clause)  # inside the figure's words too: "the toll could rise to 50"
     if m and not (m.group() == "may" and _MAY_MONTH.search(original)):
+        return Occasion("hypothetical", cue=m.group())
+    m = _DEMAND.search(clause, 0, f.end - lo)
+    if m is None and low[max(0, lo - 6) : lo].rstrip().endswith("that"):
+        # a that-clause's mood is its governing verb's: "asked that he be sentenced to 15
+        # years", "predicted that 50 would die"
+        m = _DEMAND.search(low, max(0, lo - 30), lo) or _MODAL.search(low, max(0, lo - 30), lo)
+        m = None if m is not None and m.group() == "may" else m  # "said in May that …"
+    if m:
         return Occasion("hypothetical", cue=m.group())
     m = None if f.predicate.startswith("scheduled") else _PLANNED.search(clause, 0, f.end - lo)
     if m:  # (a "scheduled_start_time" names the plan in its predicate already)
