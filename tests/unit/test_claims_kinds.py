@@ -490,6 +490,9 @@ def test_social_post_attribution() -> None:
         ("Trump wrote that the call lasted 90 minutes.", "Trump"),
         ("The call lasted 90 minutes, Peskov told reporters.", "Peskov"),
         ("Peskov said in a statement that the call lasted 90 minutes.", "Peskov"),
+        # a title before the name is not part of it; a lone surname keeps its title
+        ("White House Press Secretary Karoline Leavitt said the call lasted 90 minutes.", "Karoline Leavitt"),
+        ("President Trump said the call lasted 90 minutes.", "President Trump"),
     ],
 )
 def test_speaker_attribution(text: str, name: str) -> None:

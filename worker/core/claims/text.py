@@ -109,10 +109,26 @@ class Sentence:
         return self.attribution or sentence_speaker(self.text) or OUTLET
 
 
+#: Capitalised words of a title that run into a speaker's name ("Deputy Chief of Staff
+#: Dan Scavino said" is Dan Scavino speaking).
+_TITLE_WORDS = frozenset((
+    "staff", "chief", "deputy", "secretary", "press", "spokesman", "spokeswoman", "spokesperson",
+    "president", "minister", "director", "general", "senator", "sen.", "governor", "gov.", "mayor",
+    "officer", "sheriff", "judge", "attorney", "prosecutor", "coach", "manager", "chairman", "ceo",
+    "executive", "commissioner", "inspector", "detective", "sergeant", "captain", "lieutenant", "dr.",
+))  # fmt: skip
+
+
 def _clean_name(name: str) -> str | None:
     name = name.strip().rstrip(".,")
     if name.lower().startswith("the "):
         name = name[4:]
+    words = name.split()
+    last = max((i for i, w in enumerate(words) if w.lower() in _TITLE_WORDS), default=-1)
+    if 0 <= last < len(words) - 2:
+        # the name after the title ("White House Press Secretary Karoline Leavitt"); a
+        # single word left keeps the whole ("President Trump")
+        name = " ".join(words[last + 1 :])
     if not name or name.lower() in _NOT_NAMES or name.split()[0].lower() in _NOT_NAMES:
         return None
     return name
