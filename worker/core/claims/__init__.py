@@ -135,8 +135,7 @@ from worker.core.claims.frames import (
     relative_dates,
 )
 from worker.core.claims.occasion import age_fields, main_occasion, occasion_of
-from worker.core.claims.places import _trim as _trim_place
-from worker.core.claims.places import find_places
+from worker.core.claims.places import find_places, name_candidates
 from worker.core.claims.places import resolve as resolve_place
 from worker.core.claims.propositions import find_propositions
 from worker.core.claims.quantities import APPROX_TOLERANCE, MAIN_PERSON, Found, find_quantities
@@ -403,7 +402,7 @@ def _where_after(sentence: str, end: int) -> dict[str, object] | None:
     m = _WHERE_AFTER.match(sentence, end)
     if m is None:
         return None
-    for name in _trim_place(m.group("place")):
+    for name in name_candidates(m.group("place")):
         place = resolve_place(name)
         if place:
             return {k: place[k] for k in ("key", "ancestors", "members")}

@@ -70,7 +70,7 @@ def resolve(name: str) -> dict[str, Any] | None:
     return None
 
 
-def _trim(place: str) -> list[str]:
+def name_candidates(place: str) -> list[str]:
     """Candidate names, longest first ("Saudi Arabia Tuesday" -> "Saudi Arabia Tuesday", "Saudi Arabia")."""
     toks = place.rstrip(".’'-").split()
     return [" ".join(toks[:i]) for i in range(len(toks), 0, -1)]
@@ -101,7 +101,7 @@ def find_places(sentence: str, low: str | None = None) -> Iterator[Found]:
     for subject, pred, m in sorted(found, key=lambda x: x[2].start()):
         if m.start("place") in seen:
             continue
-        for cand in _trim(m.group("place")):
+        for cand in name_candidates(m.group("place")):
             val = resolve(cand)
             if val:
                 seen.add(m.start("place"))
