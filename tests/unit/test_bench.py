@@ -51,6 +51,17 @@ def test_hand_written_notes_survive_a_rewrite(tmp_path: Path) -> None:
     assert f"{NOTES_START}\nmy analysis\n{NOTES_END}" in text
 
 
+def test_a_carried_figure_keeps_the_date_it_was_measured() -> None:
+    figure = Figure("1. core", "rate", "/s", [1.0], note="n")
+    first = {"date": "2026-12-01 10:00 UTC", "figures": [vars(figure)]}
+    once = Report(smoke=False)
+    once.carry_over(first, only={"8. base"})
+    assert once.figures[0].note == "n; from 2026-12-01 10:00 UTC"
+    again = Report(smoke=False)
+    again.carry_over({"date": "2026-12-02 10:00 UTC", "figures": [vars(once.figures[0])]}, only={"8. base"})
+    assert again.figures[0].note == "n; from 2026-12-01 10:00 UTC"
+
+
 def test_deep_size_counts_shared_objects_once_and_follows_our_classes() -> None:
     from worker.bench.core import deep_size
     from worker.core.overlay import Overlay

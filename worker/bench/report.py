@@ -29,6 +29,8 @@ WPROFILE_START = "<!-- worker-profile:start -->"
 WPROFILE_END = "<!-- worker-profile:end -->"
 #: The figures as JSON (one comment line), so a partial re-run can keep the others.
 DATA_PREFIX = "<!-- bench-data "
+#: The mark of a figure carried over from an earlier report ("from 2026-12-04 19:17 UTC").
+_CARRIED = re.compile(r"(?:^|; )from (?:\d{4}-\d\d-\d\d|an earlier run)")
 
 
 def _loadavg() -> str:
@@ -108,7 +110,9 @@ class Report:
                 continue
             self.skipped.pop(raw["section"], None)
             fig = Figure(**raw)
-            fig.note = (fig.note + "; " if fig.note else "") + f"from {when}"
+            if not _CARRIED.search(fig.note):
+                # the date it was measured; a figure carried again keeps that date
+                fig.note = (fig.note + "; " if fig.note else "") + f"from {when}"
             self.add(fig)
         self.sections.sort()
 
