@@ -488,3 +488,15 @@ def test_a_that_clause_in_may_is_not_modal() -> None:
     text = "Blast\nPolice said in May that the blast killed 12 people.\n"
     (killed,) = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
     assert killed.occasion.kind != "hypothetical"
+
+
+def test_a_count_split_by_place_is_a_part_of_a_wider_toll() -> None:
+    a = "Storm\nThe storm killed 20 people in Haiti and 5 in Cuba on Monday.\n"
+    (haiti,) = [c for c in extract_claims(_art("a", a)) if c.predicate == "killed"]
+    assert haiti.slot == "event@part:haiti|killed"
+    b = "Storm kills 25\nThe storm killed 25 people across the Caribbean on Monday.\n"
+    assert _contradictions(a, b) == []
+    # one place alone is the count of the happening there, compared as before
+    c = "Storm\nThe storm killed 20 people in Haiti on Monday.\n"
+    d = "Haiti storm\nThe storm killed 31 people in Haiti on Monday.\n"
+    assert len(_contradictions(c, d)) == 1

@@ -134,6 +134,7 @@ from worker.core.claims.frames import (
     publication_days,
     relative_dates,
 )
+from worker.core.claims.numbers import NUMBER_WORDS_RE
 from worker.core.claims.occasion import age_fields, main_occasion, occasion_of
 from worker.core.claims.places import find_places, name_candidates
 from worker.core.claims.places import resolve as resolve_place
@@ -279,8 +280,13 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
             start = sent.start + max(0, f.start)
             end = sent.start + min(len(s), f.end)
             if f.kind == "quantity" and f.value.get("unit") == "people":
-                where = _where_after(s, f.end)
-                if where:
+                found_place = _where_after(s, f.end)
+                if found_place:
+                    where, name, place_end = found_place
+                    if occasion.comparable and _PER_PLACE.match(s, place_end):
+                        # "killed 20 people in Haiti and 5 in Cuba": the sentence splits the
+                        # count by place, so each is a part, keyed by its place
+                        occasion = Occasion("part", name.lower(), cue=f"in {name}")
                     f = dataclasses.replace(f, value={**f.value, "where": where})
             key = (f.kind, f.subject, f.predicate, start, end)
             if key in seen:
@@ -396,16 +402,25 @@ def _own_words(attribution: Attribution, f: Found) -> Attribution:
 _WHERE_AFTER = re.compile(r"\s(?:in|across)\s(?P<place>[A-Z][\w'’.-]+(?:[^\S\n][A-Z][\w'’.-]+){0,2})")
 
 
-def _where_after(sentence: str, end: int) -> dict[str, object] | None:
-    """The gazetteer place a count is of, when one follows it (``where`` in the value:
-    ``relate`` does not compare the counts of two places neither of which holds the other)."""
+#: After a count's place, another count of another place: "… in Haiti and 5 in Cuba".
+_PER_PLACE = re.compile(
+    r"(?:,|\sand|,\sand|;)\s(?:another\s|at\sleast\s)?(?:\d[\d,]*|" + NUMBER_WORDS_RE + r")\s"
+    r"(?:[a-z]+\s)?(?:in|across)\s[A-Z]"
+)
+
+
+def _where_after(sentence: str, end: int) -> tuple[dict[str, object], str, int] | None:
+    """The gazetteer place a count is of, when one follows it: (``where`` for the value,
+    the name as written, where it ends in the sentence).  ``relate`` does not compare the
+    counts of two places neither of which holds the other."""
     m = _WHERE_AFTER.match(sentence, end)
     if m is None:
         return None
     for name in name_candidates(m.group("place")):
         place = resolve_place(name)
         if place:
-            return {k: place[k] for k in ("key", "ancestors", "members")}
+            where = {k: place[k] for k in ("key", "ancestors", "members")}
+            return where, name, m.start("place") + len(name)
     return None
 
 
