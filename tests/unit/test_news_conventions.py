@@ -500,3 +500,21 @@ def test_a_count_split_by_place_is_a_part_of_a_wider_toll() -> None:
     c = "Storm\nThe storm killed 20 people in Haiti on Monday.\n"
     d = "Haiti storm\nThe storm killed 31 people in Haiti on Monday.\n"
     assert len(_contradictions(c, d)) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "Outbreak\nCholera has killed 40 people in Haiti, officials said on Monday.\n",
+            "Outbreak\nThe cholera outbreak has killed 52 people in Haiti, including suspected cases,"
+            " officials said on Monday.\n",
+        ),
+        (
+            "Outbreak\nThe outbreak killed 30 people on Monday, officials said.\n",
+            "Outbreak\nEighteen people died in hospital on Monday.\n",
+        ),
+    ],
+)
+def test_counts_with_the_unconfirmed_or_of_one_place_of_death_are_other_measures(a: str, b: str) -> None:
+    assert _contradictions(a, b) == []

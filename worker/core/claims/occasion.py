@@ -221,7 +221,14 @@ _PART_BEFORE = re.compile(
 #: person on the ground" (a crash's occupants, not necessarily its toll).
 _PART_AFTER = re.compile(  # used with match(text, pos), which anchors at pos: no "^"
     r"\s(?:of\s(?:them|whom|those|these|the\s\w+)|on\sboard|aboard|on\sthe\sground|"
-    r"on\sthe\s(?:plane|aircraft|flight|jet|helicopter|bus|coach|train|ship|ferry|boat|vessel))\b"
+    r"on\sthe\s(?:plane|aircraft|flight|jet|helicopter|bus|coach|train|ship|ferry|boat|vessel)|"
+    # where some of them died: "18 people died in hospital"
+    r"(?:in|at)\s(?:the\s|a\s|local\s)?hospitals?)\b"
+)
+#: A count that takes in the unconfirmed ("52 deaths, including suspected cases"): another
+#: measure than a count of the confirmed, never compared.
+_WITH_UNCONFIRMED = re.compile(
+    r",?\s(?:including|counting|incl\.)\s(?:\w+\s)?(?:suspected|probable|possible|unconfirmed|presumed)\b"
 )
 _PLACE_PART = re.compile(
     r"\b(?:in|at|on)\s(?P<place>(?:the|one|a|another|a\ssecond|each)\s(?:[\w'’-]+\s){0,2}"
@@ -526,6 +533,9 @@ def occasion_of(
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):
         return Occasion("part", cue=(m.group() if m else low[f.end : f.end + 12].strip()))
+    m = _WITH_UNCONFIRMED.match(low, f.end) or _WITH_UNCONFIRMED.match(low, _after_noun(low, f.end))
+    if m:
+        return Occasion("total", cue=m.group().strip(" ,"))
     wide = f.kind == "quantity" and contains_any(clause, _WIDE_HINTS)
     m = _search_outside(_WIDE, clause, lo, f.start, f.end) if wide else None
     if m and not main.wide:
@@ -556,6 +566,15 @@ def occasion_of(
     if _indefinite_trigger(low, lo, hi, f):
         return Occasion("other_incident", cue="indefinite")
     return Occasion("uncertain")
+
+
+_NOUN_TAIL = re.compile(r"(?:\s(?:people|deaths|cases|patients|in\s[a-z]+))+")
+
+
+def _after_noun(low: str, end: int) -> int:
+    """Past the words a count's noun takes after it ("killed 52 people" + " in Haiti")."""
+    m = _NOUN_TAIL.match(low, end)
+    return m.end() if m else end
 
 
 def _is_ref_date(m: re.Match[str], clause: str) -> bool:
