@@ -518,3 +518,11 @@ def test_a_count_split_by_place_is_a_part_of_a_wider_toll() -> None:
 )
 def test_counts_with_the_unconfirmed_or_of_one_place_of_death_are_other_measures(a: str, b: str) -> None:
     assert _contradictions(a, b) == []
+
+
+def test_a_length_in_feet_is_a_conversions_rounding() -> None:
+    metric = "Climber dies\nClimber John Smith fell 300 metres to his death on Monday.\n"
+    assert _contradictions(metric, "Climber dies\nJohn Smith fell 1,000 feet to his death on Monday.\n") == []
+    assert (
+        len(_contradictions(metric, "Climber dies\nJohn Smith fell 600 feet to his death on Monday.\n")) == 1
+    )

@@ -851,6 +851,11 @@ _NOT_NAMES = frozenset(("he", "she", "it", "they", "we", "i", "the", "a", "an", 
                         "there", "this", "that", "one", "two", "three"))  # fmt: skip
 
 
+#: How far a length given in feet, yards or miles is taken to be from the metric figure
+#: it may round (each side, as a fraction).
+CONVERSION_SPREAD = 0.05
+
+
 def person_figures(sentence: str, low: str | None = None) -> Iterator[Found]:
     low = _lower(sentence, low)
     if "fell" in low or "fall" in low or "plung" in low or "plumm" in low or "tumbl" in low or "slid" in low:
@@ -859,10 +864,16 @@ def person_figures(sentence: str, low: str | None = None) -> Iterator[Found]:
             n = parse_number(m.group("num"))
             if who is None or n is None or n <= 0:
                 continue
-            metres = n * _LENGTH_UNITS[m.group("unit").lower()]
+            factor = _LENGTH_UNITS[m.group("unit").lower()]
+            metres = n * factor
             hedge = _HEDGE_OF.search(sentence, m.start(), m.start("num"))
             h = hedge.group(1) if hedge else None
             val = _given(interval(metres, h, "m"), given)
+            if factor not in (1.0, 1000.0):
+                # "1,000 feet" is 304.8 m only to the foot: a figure given in another unit
+                # system is most often a conversion's rounding, so it is compared within
+                # CONVERSION_SPREAD ("fell 300 metres" and "fell 1,000 feet" agree)
+                val["step"] = round(metres * 2 * CONVERSION_SPREAD, 3)
             yield Found("quantity", who, "fall_distance", val, m.start(), m.end(), _h(h))
     if " times" in low:
         for m in _SHOT_TIMES.finditer(sentence):
