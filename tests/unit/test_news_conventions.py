@@ -526,3 +526,36 @@ def test_a_length_in_feet_is_a_conversions_rounding() -> None:
     assert (
         len(_contradictions(metric, "Climber dies\nJohn Smith fell 600 feet to his death on Monday.\n")) == 1
     )
+
+
+KABUL = (
+    "Bomb kills 12 in Kabul\nA suicide bomb killed 12 people at a market in Kabul on Monday, police said.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "Kabul bomb\nThe conflict, which has killed 5,000 people, claimed 12 more lives on Monday when a bomb"
+        " exploded in Kabul.\n",
+        "Kabul bomb\nA bomb killed 12 people in Kabul on Monday, a day after 30 died in an attack in"
+        " Kandahar.\n",
+    ],
+)
+def test_a_longer_happenings_total_or_one_a_day_apart_is_another_occasion(other: str) -> None:
+    assert _contradictions(KABUL, other) == []
+
+
+def test_a_day_after_the_main_happening_named_definitely_is_still_it() -> None:
+    text = (
+        "Gunman arrested\nThe gunman was arrested on Monday, a few hours after the shooting killed 12 people"
+        " in Kabul.\n"
+    )
+    (killed,) = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
+    assert killed.occasion.kind == "main"
+
+
+def test_the_outbreak_the_headline_names_is_the_main_happening() -> None:
+    text = "Cholera outbreak kills 40\nThe cholera outbreak has killed 40 people in Haiti, officials said.\n"
+    killed = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
+    assert killed and all(c.occasion.kind == "main" for c in killed)

@@ -247,6 +247,20 @@ _WIDE = re.compile(
     r"(?:across|in|throughout)\s" + _NUMBER_WORD + r"\s(?:other\s)?(?:states|countries|cities|provinces|"
     r"regions|counties|districts|towns|nations))\b"
 )
+#: A running total of a longer happening the figure's own is part of: "the conflict, which
+#: has killed 5,000 people, claimed 12 more lives" (the conflict is not the headline's).
+_ONGOING = re.compile(
+    r"\b(?P<what>conflict|war|insurgency|fighting|violence|crisis|uprising|epidemic|pandemic|outbreak|"
+    r"unrest|occupation|rebellion|revolt|drought|famine)\b[^.;]{0,60}?\b(?:has|have|had)\s(?:now\s|so\sfar\s|"
+    r"already\s)?(?:killed|claimed|left|taken|cost)\b"
+)
+#: A happening a set time before or after the figure's clause: "a bomb killed 12 on
+#: Monday, a day after 30 died in Kandahar" (the 30 are another happening's).
+_OTHER_TIME_LINK = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|\d+|several|a\sfew|few|just|only)\s"
+    r"(?:day|days|week|weeks|month|months|year|years|hour|hours)\s(?:after|before)\s*$"
+)
+_DEFINITE_START = re.compile(r"\s*(?:the|this|that|these|its|his|her|their|[a-z]+day['’]s)\b")
 #: What every :data:`_WIDE` match holds (a prefilter).
 _WIDE_HINTS = ("wide", "across", "throughout", "around", "all over", "states", "countries", "cities",
                "provinces", "regions", "counties", "districts", "towns", "nations")  # fmt: skip
@@ -511,6 +525,13 @@ def occasion_of(
     m = _search_outside(_GENERIC, clause, lo, f.start, f.end)
     if m:
         return Occasion("generic", cue=m.group())
+    m = _OTHER_TIME_LINK.search(low, max(0, lo - 30), lo)
+    if m and not _DEFINITE_START.match(low, lo):
+        # ("hours after the attack this morning" is the main happening, named definitely)
+        return Occasion("other_incident", cue=m.group().strip())
+    m = _ONGOING.search(clause, 0, f.end - lo) if f.kind == "quantity" else None
+    if m and m.group("what") not in _norm(main.parts[0]):
+        return Occasion("total", cue=m.group("what"))
     if frame_key:
         return Occasion("earlier", frame_key, cue=frame_key)
     m = _search_outside(_YEAR, clause, lo, f.start, f.end)
