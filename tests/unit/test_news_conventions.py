@@ -559,3 +559,25 @@ def test_the_outbreak_the_headline_names_is_the_main_happening() -> None:
     text = "Cholera outbreak kills 40\nThe cholera outbreak has killed 40 people in Haiti, officials said.\n"
     killed = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
     assert killed and all(c.occasion.kind == "main" for c in killed)
+
+
+# ----------------------------------------------------------------------------- dates at the edges
+
+
+def _wednesday(aid: str, text: str) -> Article:
+    return Article(
+        id=aid, text=text, title=text.split("\n", 1)[0], source=aid, published_at="2024-07-10T08:00:00Z"
+    )
+
+
+def test_late_monday_and_just_after_midnight_on_tuesday_are_one_night() -> None:
+    a = _wednesday("a", "Shooting\nThe shooting happened late Monday in Chicago.\n")
+    b = _wednesday("b", "Shooting\nThe shooting happened just after midnight on Tuesday in Chicago.\n")
+    assert contradictions([a, b]) == []
+    c = _wednesday("c", "Shooting\nThe shooting happened on Sunday in Chicago.\n")
+    assert len(contradictions([a, c])) == 1
+
+
+def test_the_day_of_an_arrest_for_a_happening_is_not_its_date() -> None:
+    text = "Arrest\nPolice arrested the suspect on Tuesday for the shooting.\n"
+    assert [c for c in extract_claims(_wednesday("a", text)) if c.kind == "date"] == []

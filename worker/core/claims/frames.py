@@ -298,6 +298,28 @@ def _mod_before(words: list[str], mods: tuple[str, ...]) -> str | None:
     return None
 
 
+#: A happening at the edge of the night may be dated either side of midnight: "late
+#: Monday" and "just after midnight on Tuesday" are one night.  "Late <day>", "<day>
+#: night" reach into the next day; "early <day>", "overnight", "after midnight on
+#: <day>", "the early hours of <day>" reach back into the day before.
+_LATE_BEFORE = re.compile(r"\blate\s(?:on\s)?$")
+_LATE_AFTER = re.compile(r"(?:['’]s)?\s(?:night|evening)\b")
+_EARLY_BEFORE = re.compile(
+    r"\b(?:early|overnight|after\smidnight|before\sdawn|early\shours\sof|small\shours\sof)\s(?:on\s)?"
+    r"(?:the\s)?$"
+)
+
+
+def _night_edge(low: str, start: int, end: int, days: Days) -> Days:
+    lo, hi = days
+    before = low[max(0, start - 24) : start]
+    if _LATE_BEFORE.search(before) or _LATE_AFTER.match(low, end):
+        hi = hi + dt.timedelta(days=1)
+    if _EARLY_BEFORE.search(before):
+        lo = lo - dt.timedelta(days=1)
+    return lo, hi
+
+
 def relative_dates(sentence: str, low: str, days: Days | None) -> list[Relative]:
     """Relative dates of one sentence, resolved when the publication day is known."""
     out: list[Relative] = []
@@ -358,6 +380,8 @@ def relative_dates(sentence: str, low: str, days: Days | None) -> list[Relative]
             if kind == "wd" and future is None:
                 future = bool(_FUTURE.search(low))
             resolved = resolve(kind, arg, mod or "", bool(future), days)
+            if resolved is not None and kind == "wd":
+                resolved = _night_edge(low, start, end, resolved)
         expr = arg if kind == "word" else f"{expr_mod} {word}".strip()
         if kind == "ago":
             expr = f"{expr_mod} {low[t.start() - len(prev[-1]) - 1 : t.start() - 1]} ago"

@@ -348,7 +348,11 @@ _BOUND_PREP = re.compile(r"\b(?:before|after|since|until|till|by|from)\s$", re.I
 #: Words between a date and a later event noun that make the event another occasion:
 #: "a post on Monday ahead of the phone call", "on Tuesday, two days before the EU summit".
 _OTHER_OCCASION = re.compile(
-    r"\b(?:ahead\sof|before|after|prior\sto|following|since|until|till|preceding)\b", re.IGNORECASE
+    r"\b(?:ahead\sof|before|after|prior\sto|following|since|until|till|preceding|"
+    # "arrested on Tuesday for the shooting", "charged on Monday over the killing": the
+    # date is the arrest's, the happening another
+    r"for|over|in\sconnection\swith|in\srelation\sto)\b",
+    re.IGNORECASE,
 )
 
 #: A finite verb between a date and a later event noun: the date is when that verb's
