@@ -581,3 +581,13 @@ def test_late_monday_and_just_after_midnight_on_tuesday_are_one_night() -> None:
 def test_the_day_of_an_arrest_for_a_happening_is_not_its_date() -> None:
     text = "Arrest\nPolice arrested the suspect on Tuesday for the shooting.\n"
     assert [c for c in extract_claims(_wednesday("a", text)) if c.kind == "date"] == []
+
+
+def test_days_of_an_activity_are_not_the_happenings_length() -> None:
+    a = "Verdict\nThe trial of John Smith lasted three weeks.\n"
+    b = "Verdict\nThe trial of John Smith lasted 12 days of testimony.\n"
+    assert _contradictions(a, b) == []
+    # hours "of talks" are the call's own length: one class of happening
+    call = "Call\nThe call lasted three hours of talks.\n"
+    (own,) = [c for c in extract_claims(_art("t", call)) if c.kind == "duration"]
+    assert own.occasion.kind == "main"

@@ -261,6 +261,8 @@ _OTHER_TIME_LINK = re.compile(
     r"(?:day|days|week|weeks|month|months|year|years|hour|hours)\s(?:after|before)\s*$"
 )
 _DEFINITE_START = re.compile(r"\s*(?:the|this|that|these|its|his|her|their|[a-z]+day['’]s)\b")
+#: A duration "of" an activity: "12 days of testimony", "10 hours of deliberation".
+_OF_ACTIVITY = re.compile(r"\sof\s(?!the\b|a\b|an\b|them\b|his\b|her\b|their\b|its\b)(?P<what>[a-z]{3,})")
 #: What every :data:`_WIDE` match holds (a prefilter).
 _WIDE_HINTS = ("wide", "across", "throughout", "around", "all over", "states", "countries", "cities",
                "provinces", "regions", "counties", "districts", "towns", "nations")  # fmt: skip
@@ -550,6 +552,11 @@ def occasion_of(
                 if what == "time" and m.group("ord") == "first":
                     break  # "for the first time": not a series
                 return Occasion("other_incident", m.group("ord"), cue=m.group())
+    m = _OF_ACTIVITY.match(low, f.end) if f.kind == "duration" else None
+    if m and m.group("what") != f.subject and _CLASS_OF.get(m.group("what")) != _CLASS_OF.get(f.subject, ""):
+        # "the trial lasted 12 days of testimony": days of an activity within the
+        # happening, another measure than its length ("three hours of talks" is the talks')
+        return Occasion("part", m.group("what"), cue=m.group().strip())
     before = low[lo : f.start]
     m = _PART_BEFORE.search(before)
     if m or _PART_AFTER.match(low, f.end):
