@@ -92,8 +92,8 @@ class Attribution:
 
 #: What an :class:`Occasion` can be.  ``main`` is the event's own happening; the next eight
 #: are other happenings an article mentions (``planned``: what is to happen, compared only
-#: with other plans); ``uncertain`` means the text gives no
-#: evidence either way (see ``worker/core/claims/occasion.py``).
+#: with other plans); ``uncertain`` means the text gives no evidence either way (see
+#: ``worker/core/claims/occasion.py``).
 OCCASION_KINDS: tuple[str, ...] = (
     "main",
     "earlier",
@@ -143,8 +143,8 @@ class Occasion:
         """May claims on this occasion be compared at all (same slot = same occasion)?
 
         The main occasion, a plan (in its own slot, so only with other plans), an earlier
-        happening anchored to a date (two articles that
-        date it to the same month or year name one happening), and a named part.  An
+        happening anchored to a date (two articles that date it to the same month or year
+        name one happening), and a named part.  An
         undated earlier or background happening, another incident, a hypothetical or
         generic figure and an uncertain one are never compared: nothing says two
         articles mean the same one.
