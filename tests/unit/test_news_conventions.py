@@ -591,3 +591,15 @@ def test_days_of_an_activity_are_not_the_happenings_length() -> None:
     call = "Call\nThe call lasted three hours of talks.\n"
     (own,) = [c for c in extract_claims(_art("t", call)) if c.kind == "duration"]
     assert own.occasion.kind == "main"
+
+
+def test_a_wave_of_happenings_counts_several() -> None:
+    wave = "Kabul bombs\nA wave of bombings across Afghanistan killed 40 people on Monday, including 12 in"
+    wave += " Kabul.\n"
+    assert _contradictions(KABUL, wave) == []
+    # a headline about the wave makes its toll the main happening's
+    headline = (
+        "Wave of bombings kills 40\nA wave of bombings across Afghanistan killed 40 people on Monday.\n"
+    )
+    (killed,) = [c for c in extract_claims(_art("w", headline)) if c.raw == "killed 40 people"]
+    assert killed.occasion.kind == "main"

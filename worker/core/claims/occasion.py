@@ -254,6 +254,8 @@ _ONGOING = re.compile(
     r"unrest|occupation|rebellion|revolt|drought|famine)\b[^.;]{0,60}?\b(?:has|have|had)\s(?:now\s|so\sfar\s|"
     r"already\s)?(?:killed|claimed|left|taken|cost)\b"
 )
+#: Several happenings counted together: "a wave of bombings", "a series of attacks".
+_SERIES_OF = re.compile(r"\b(?P<what>wave|series|spate|string|spree|rash|flurry)\sof\s[a-z]+")
 #: A happening a set time before or after the figure's clause: "a bomb killed 12 on
 #: Monday, a day after 30 died in Kandahar" (the 30 are another happening's).
 _OTHER_TIME_LINK = re.compile(
@@ -534,6 +536,11 @@ def occasion_of(
     m = _ONGOING.search(clause, 0, f.end - lo) if f.kind == "quantity" else None
     if m and m.group("what") not in _norm(main.parts[0]):
         return Occasion("total", cue=m.group("what"))
+    m = _SERIES_OF.search(clause, 0, f.start - lo) if f.kind == "quantity" else None
+    if m and m.group("what") not in _norm(main.parts[0]):
+        # "a wave of bombings across Afghanistan killed 40, including 12 in Kabul": the toll
+        # of several happenings, unless the headline itself is about the wave
+        return Occasion("total", cue=m.group().strip())
     if frame_key:
         return Occasion("earlier", frame_key, cue=frame_key)
     m = _search_outside(_YEAR, clause, lo, f.start, f.end)
