@@ -508,7 +508,9 @@ def _combined(pred: str, sentence: str, end: int) -> str:
 #: the latest count of an evolving figure, which supersedes a lower one whatever the
 #: reports' times (``worker/core/reconcile.py``).
 RISEN = "risen"
-_RISEN = re.compile(r"\b(?:rose|risen|climbed|jumped|increased|grew|grown|mounted)\b", re.IGNORECASE)
+#: Verbs of a figure that grew (also what dates an update in ``times``: "rose to 22 on Wednesday").
+RISE_VERBS = r"(?:rose|risen|climbed|jumped|increased|grew|grown|mounted)"
+_RISEN = re.compile(rf"\b{RISE_VERBS}\b", re.IGNORECASE)
 
 
 def _h(hedge: str | None) -> tuple[str, ...]:

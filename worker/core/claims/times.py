@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from worker.core.claims.gazetteer import CAPITAL_ZONE, CITY_ZONE, country_code, fold
 from worker.core.claims.lexicon import trie_regex
-from worker.core.claims.quantities import Found
+from worker.core.claims.quantities import RISE_VERBS, Found
 from worker.core.claims.text import MONTHS, lower_aligned
 
 #: Widening, in minutes, of a hedged time ("approximately 12:52 p.m.", "around 6 PM").
@@ -371,7 +371,7 @@ _REPORTED_ON = re.compile(
 #: toll from the earthquake rose to 22 on Wednesday", "the number of arrests had climbed to
 #: 300 by Friday").
 _UPDATED_ON = re.compile(
-    r"\b(?:rose|risen|rising|climbed|jumped|increased|grew|grown|soared|mounted|stood|stands|was\sraised)\s"
+    rf"\b(?:{RISE_VERBS}|rising|soared|stood|stands|was\sraised)\s"
     r"(?:to|at)\s(?:[\w.,-]+\s){1,3}(?:on\s|by\s)?$"
 )
 
