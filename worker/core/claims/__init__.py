@@ -41,15 +41,19 @@ does conflict — telling updates from disagreements is the reconciler's job (pu
 
 ``time`` — ``{"local": "HH:MM", "zone", "zone_source", "date", "approx", "tol", "utc_lo",
 "utc_hi"}`` (see :mod:`.times`); ``date`` is the day the sentence names (written, or a
-resolved relative day), never the publication day.  Slot ``<event>|start_time`` (began/started/commenced),
-``|end_time`` (ended/concluded/finished/wrapped up), ``|scheduled_start_time`` when the verb is
-governed by scheduled/expected/due/planned/supposed ("scheduled to begin at 3:00 PM" is never the
-actual start), ``|time`` for struck/occurred/happened.  Zones: explicit; else the readers' zone
-revealed by a conversion "10:00 AM ET (4:00 PM Romanian time)"; else the article's single
-explicit zone; else unknown.  Rule: conflict iff both zones are known and the UTC windows
-(``HEDGED_TIME_TOLERANCE_MIN`` = 15 min if hedged, 1 min if exact) are disjoint: "approximately
-12:52 p.m." (ET) vs "around 6:00 PM" (Romanian time) conflicts; "10 a.m. ET" vs "10:00 AM ET" is
-the same.  Stops: unknown zones never conflict; a day wrap-around is not modelled.
+resolved relative day), never the publication day.  Slot ``<event>|start_time``
+(began/started/commenced/broke out/erupted), ``|end_time`` (ended/concluded/finished/wrapped up),
+``|scheduled_start_time`` when the verb is governed by scheduled/expected/due/planned/supposed
+("scheduled to begin at 3:00 PM" is never the actual start), ``|reported_time`` (was reported),
+``|time`` for struck/occurred/happened.  Zones: explicit; else the readers' zone revealed by a
+conversion "10:00 AM ET (4:00 PM Romanian time)"; else the article's single explicit zone; else
+the one clock of the place it reports from (a wire dateline "RYBNIK, Poland -", or the places
+its lead names; never a country with several clocks); else unknown.  Rule: conflict iff both
+zones are known and the UTC windows (``HEDGED_TIME_TOLERANCE_MIN`` = 15 min if hedged, 1 min
+if exact) are disjoint: "approximately 12:52 p.m." (ET) vs "around 6:00 PM" (Romanian time)
+conflicts; "10 a.m. ET" vs "10:00 AM ET" is the same.  Stops: unknown zones never conflict;
+without both local dates the nearest reading a day either way decides ("8:15 a.m. in Kabul"
+and "11:45 p.m. ET" the evening before are one moment).
 
 ``date`` — ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}`` plus ``"relative"`` (the
 expression, for relative dates) and ``"year_hi"`` (only when a range crosses New Year); slot
@@ -146,6 +150,7 @@ from worker.core.claims.text import MAX_SENTENCE_CHARS, OUTLET, lower_aligned, s
 from worker.core.claims.times import (
     HEDGED_TIME_TOLERANCE_MIN,
     article_zone,
+    clock_zone,
     date_mentions,
     find_dates,
     find_times,
@@ -208,6 +213,7 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
     text = article.text
     days = ref.days if ref is not None else None
     pub = days[1] if days else published_date(article.published_at)
+    clocks = clock_zone(text, zone)
     sents = sentences(text)
     main = main_occasion(article.title, sents, ref, text)
     # pass 1: everything but propositions; roles also tell which country a person speaks for
@@ -227,7 +233,7 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
         one_day = [r.days[0] for r in rels if r.days and r.days[0] == r.days[1] and not r.bound]
         if len(one_day) == 1 and not dates:
             day = one_day[0]
-        found.extend(find_times(s, zone, pub, day))
+        found.extend(find_times(s, clocks, pub, day))
         found.extend(find_dates(s, low, dates))
         found.extend(find_relative_dates(s, low, rels))
         found.extend(find_places(s, low))

