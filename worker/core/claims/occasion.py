@@ -67,7 +67,7 @@ from collections.abc import Sequence
 from worker.core.claims.frames import clause_span
 from worker.core.claims.gazetteer import CITY_COUNTRY, COUNTRY_BY_NAME, fold
 from worker.core.claims.lexicon import contains_any, trie_regex
-from worker.core.claims.quantities import Found
+from worker.core.claims.quantities import RELATIVE_CLAUSE, Found
 from worker.core.claims.text import Sentence
 from worker.core.model import MAIN, Occasion
 from worker.core.reftime import MAX_DATELINE_CHARS, ReferenceTime, dateline
@@ -129,8 +129,11 @@ _VERB_CLASS = {
     "died": "career", "dies": "career", "killed": "attack", "kills": "attack", "fell": "crash",
 }  # fmt: skip
 _TRIGGER_RE = re.compile(r"\b(?:" + trie_regex([*_CLASS_OF, *_VERB_CLASS]) + r")\b")
+#: "That fire took 19 days to contain", after a paragraph on a fire of 2017: the distal
+#: "that"/"those" points back at whatever happening was told last, often another one, so
+#: it is no evidence for the main happening (the clause stays ``uncertain``).
 _DEFINITE = re.compile(
-    r"(?:\b(?:the|this|that|these|its|their|his|her|yesterday['’]s|today['’]s|tonight['’]s|"
+    r"(?:\b(?:the|this|these|its|their|his|her|yesterday['’]s|today['’]s|tonight['’]s|"
     r"last\snight['’]s|(?:mon|tues|wednes|thurs|fri|satur|sun)day['’]s|weekend['’]s)\s(?:[\w-]+\s){0,2}|"
     r"[A-Z][\w-]+['’]s\s(?:[\w-]+\s){0,1})$"
 )
@@ -667,7 +670,9 @@ def _age_occasion(f: Found, clause: str, low: str, main: MainOccasion, frame_key
     Another occasion is looked for just around the age too, across clause breaks ("won
     an award in 1975, when she was 40").
     """
-    near = low[max(0, f.start - 40) : f.end + 30]
+    # a relative clause after the age tells something else ("Haugli, who joined in 2022, was")
+    after = low[f.end : f.end + 200]
+    near = low[max(0, f.start - 40) : f.end] + RELATIVE_CLAUSE.sub(",", after, count=1)[:30]
     if frame_key or _OTHER_AGE_OCCASION.search(clause) or _OTHER_AGE_OCCASION.search(near):
         return Occasion("earlier", frame_key or "then", cue=frame_key or "then")
     year = _YEAR.search(near)

@@ -93,7 +93,7 @@ _SUBJECT_MAP: dict[str, str] = {
     "stop attacks": "ceasefire", "stop strikes": "ceasefire", "summit": "meeting",
     "prison term": "sentence", "jail term": "sentence", "jail": "sentence", "prison": "sentence",
     "rehabilitation": "rehab", "probe": "investigation", "blaze": "fire", "bout": "fight",
-    "pursuit": "chase",
+    "pursuit": "chase", "standoff": "siege",
 }  # fmt: skip
 _SUBJECT_WORD = re.compile(rf"\b(?:{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS})\b", re.IGNORECASE)
 #: The same words as a prefix tree over the lower-cased sentence: a case-insensitive alternation
@@ -555,6 +555,9 @@ _NAME_RE = re.compile(_NAME)
 #: What every appositive age has ("Smith, 62,"): a literal-led search, far cheaper than _AGE_APPOS.
 _APPOS_HINT = re.compile(r",\s\d{1,3},")
 _PAST_YEAR = re.compile(r"\b(?:in|since|of)\s(?:1[89]\d\d|20\d\d)\b")
+#: A relative clause set off by commas ("Haugli, who joined in 2022, was named"): a year in it
+#: dates what the clause tells, not the sentence's age.
+RELATIVE_CLAUSE = re.compile(r",\s(?:who|whose|which)\s[^,;]*,")
 
 
 def _age(v: float, name: str) -> dict[str, Any]:
@@ -574,7 +577,7 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
     pronoun = "he was " in low or "he is " in low
     if not (death or appos or adj or aged or pronoun):
         return
-    past = bool(_PAST_YEAR.search(sentence))
+    past = bool(_PAST_YEAR.search(RELATIVE_CLAUSE.sub(",", sentence)))
     for m in _AGE_DEATH.finditer(sentence) if death else ():
         # the person is the last capitalised name before the verb ("Legendary actor John Smith dies")
         names = [

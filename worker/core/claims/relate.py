@@ -238,6 +238,17 @@ CO_HELD_OFFICES: tuple[frozenset[str], ...] = (
 )
 
 
+_TITLE_HEAD = re.compile(r"^(?:.*?\s)?(?P<head>[a-z]{4,})(?:\s(?:at|of|for|in|to|with)\b.*)?$")
+
+
+def _speaks_for_own_office(spokes: str, other: str) -> bool:
+    """A spokesperson may hold the office of the body they speak for: "a spokeswoman for
+    the regional prosecutor's office" and "Prosecutor Ewa Sadowska", "a spokesman for the
+    police" and "police Sergeant ...".  ``other``'s head word stands in ``spokes``."""
+    m = _TITLE_HEAD.match(" ".join(other.split()))
+    return m is not None and re.search(rf"\b{m.group('head')}", spokes) is not None
+
+
 def _relate_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     ta, tb = str(a.get("title", "")).lower(), str(b.get("title", "")).lower()
     if a.get("office") == b.get("office") and ta == tb:
@@ -245,9 +256,13 @@ def _relate_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     if a.get("generic") or b.get("generic"):
         return "compatible"
     oa, ob = _office_core(a.get("office")), _office_core(b.get("office"))
-    if oa != ob and not any(oa in group and ob in group for group in CO_HELD_OFFICES):
-        return "conflict"
-    return "compatible"
+    if oa == ob or any(oa in group and ob in group for group in CO_HELD_OFFICES):
+        return "compatible"
+    if (oa == "spokesperson" and _speaks_for_own_office(ta, tb)) or (
+        ob == "spokesperson" and _speaks_for_own_office(tb, ta)
+    ):
+        return "compatible"
+    return "conflict"
 
 
 def _relate_place(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
