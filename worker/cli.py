@@ -379,6 +379,12 @@ def cmd_eval_contradictions(args: argparse.Namespace) -> int:
     return int(contradictions.main(args.rest))
 
 
+def cmd_eval_stories(args: argparse.Namespace) -> int:
+    from worker.evaluation import stories
+
+    return int(stories.main(args.rest))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from worker import bench
 
@@ -464,6 +470,14 @@ def build_parser() -> argparse.ArgumentParser:
         "rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck eval-contradictions --help)"
     )
     p.set_defaults(func=cmd_eval_contradictions)
+
+    p = sub.add_parser(
+        "eval-stories", help="contradictions on the written multi-outlet stories (eval/stories)"
+    )
+    p.add_argument(
+        "rest", nargs=argparse.REMAINDER, help="its own arguments (crosscheck eval-stories --help)"
+    )
+    p.set_defaults(func=cmd_eval_stories)
     return parser
 
 
@@ -473,6 +487,7 @@ PASSTHROUGH = {
     "eval-events": cmd_eval_events,
     "eval-dedup": cmd_eval_dedup,
     "eval-contradictions": cmd_eval_contradictions,
+    "eval-stories": cmd_eval_stories,
 }
 
 
