@@ -90,18 +90,23 @@ def test_contradiction_id_does_not_depend_on_article_ids() -> None:
     assert ids[0] == ids[1] and len(ids[0]) == 1
 
 
-def test_same_source_disagreeing_with_itself_is_marked() -> None:
+def test_one_sources_two_articles_never_contradict_each_other() -> None:
+    # a newsroom revises its own figure or writes about another happening (one outlet
+    # reporting two look-alike quakes); "sources disagree" takes two sources
     _, out = feed(
         routed("a", "The call lasted 90 minutes.", source="Wire"),
         routed("b", "The call lasted more than two hours.", source="Wire"),
     )
-    (k,) = [o.value for o in out if o.topic == "contradictions"]
-    assert k["self_contradiction"] is True
-    _, other = feed(
-        routed("a", "The call lasted 90 minutes."), routed("b", "The call lasted more than two hours.")
+    assert [o.value for o in out if o.topic == "contradictions"] == []
+    # a second source still disagrees with it, and the record names only that pair
+    _, out = feed(
+        routed("a", "The call lasted 90 minutes.", source="Wire"),
+        routed("b", "The call lasted more than two hours.", source="Wire"),
+        routed("c", "The call lasted 90 minutes.", source="Post"),
     )
-    (k2,) = [o.value for o in other if o.topic == "contradictions"]
-    assert k["confidence"] < k2["confidence"]
+    (k,) = [o.value for o in out if o.topic == "contradictions"]
+    assert k["self_contradiction"] is False
+    assert {c["source"] for c in k["claims"]} == {"Wire", "Post"}
 
 
 def test_a_later_larger_toll_supersedes_instead_of_contradicting() -> None:

@@ -769,6 +769,11 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     if outdated_by:
         _superseded(work, slot, rec, outdated_by[0])
     conflicts = [r for r in conflicts if r not in superseded and r not in outdated_by]
+    # One source's two articles: a newsroom revises its own figure (superseded above when
+    # the two are far enough apart in time), or writes about another happening; it does
+    # not dispute itself.  "Sources disagree" takes two sources (one article quoting two
+    # voices is handled in _open_contradiction).
+    conflicts = [r for r in conflicts if r["source"] != rec["source"] or r["article_id"] == rec["article_id"]]
 
     covered: set[str] = set()
     for cid in sorted(work.contradictions):
