@@ -680,3 +680,25 @@ def test_a_spokesperson_may_hold_the_office_they_speak_for() -> None:
     d = "Gas blast\nDeputy Mayor Ewa Sadowska said the hose had been cut on Monday.\n"
     (ctr,) = _contradictions(c, d)
     assert ctr["slot"] == "person:sadowska|role"
+
+
+def test_a_title_set_off_before_the_name_is_a_role() -> None:
+    a = "Deal\nNorbeck chief executive Thomas Reinholt said on Monday the deal was good.\n"
+    b = "Deal\nNorbeck's chief financial officer, Thomas Reinholt, told staff on Monday the deal was good.\n"
+    (ctr,) = _contradictions(a, b)
+    assert ctr["slot"] == "person:reinholt|role"
+    # "former" keeps it out; the country's leader is a country, not an organisation
+    former = "Deal\nThe company's former chief executive, Thomas Reinholt, said on Monday it was good.\n"
+    assert _contradictions(b, former) == []
+    (role,) = extract_claims(_art("e", "Vote\nEstonia's prime minister, Priit Valgma, won.\n"))
+    assert role.value["office"] == "prime minister" and role.value["country"] == "EE"
+
+
+def test_people_rescued_or_evacuated_are_counted_as_objects_too() -> None:
+    a = "Shipwreck\nRescuers saved 28 people off Lampedusa on Wednesday.\n"
+    b = "Lampedusa shipwreck\nThirty-eight people were rescued off Lampedusa on Wednesday.\n"
+    (ctr,) = _contradictions(a, b)
+    assert ctr["slot"] == "event|rescued"
+    # what is saved besides people is no rescue
+    jobs = "Plant\nThe plan saved 300 jobs on Wednesday.\n"
+    assert [c for c in extract_claims(_art("j", jobs)) if c.kind == "quantity"] == []

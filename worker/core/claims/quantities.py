@@ -335,7 +335,7 @@ _COUNT_SUBJ = re.compile(
 )
 _COUNT_OBJ = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|injuring|injured|injures|injure|wounding|wounded|arresting|arrested|"
-    rf"left|leaving)\s(?:all\s)?"
+    rf"rescuing|rescued|rescues|saving|saved|evacuating|evacuated|evacuates|left|leaving)\s(?:all\s)?"
     rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
     re.IGNORECASE,
@@ -369,7 +369,7 @@ def _count_value(num: str, hedge: str | None) -> dict[str, Any] | None:
 
 _COUNT_VERB_SCAN = re.compile(r"\b(?:" + trie_regex(_COUNT_VERBS) + r")\b")
 _COUNT_GATE = ("kill", "dead", "die", "injur", "wound", "hurt", "hospital", "arrest", "detain", "missing",
-               "evacuat", "rescu", "toll")  # fmt: skip
+               "evacuat", "rescu", "saved", "saving", "toll")  # fmt: skip
 
 
 #: Nouns that count everyone (the event's total); any other noun counts a subgroup.
@@ -400,7 +400,9 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
 
 _OBJ_VERB_SCAN = re.compile(
     r"\b(?:" + trie_regex(["killing", "killed", "kills", "kill", "injuring", "injured", "injures", "injure",
-                           "wounding", "wounded", "arresting", "arrested", "left", "leaving"]) + r")\s"
+                           "wounding", "wounded", "arresting", "arrested", "rescuing", "rescued",
+                           "rescues", "saving", "saved", "evacuating", "evacuated", "evacuates", "left",
+                           "leaving"]) + r")\s"
 )  # fmt: skip
 
 
@@ -468,7 +470,15 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
             "injuring": "injured",
             "wounding": "injured",
             "arresting": "arrested",
+            "rescuing": "rescued",
+            "rescues": "rescued",
+            "saving": "rescued",
+            "saved": "rescued",
+            "evacuating": "evacuated",
+            "evacuates": "evacuated",
         }.get(base, _COUNT_VERBS.get(base, "killed"))
+        if base in ("saving", "saved") and not m.group("noun"):
+            continue  # "saved 300 jobs", "saved $2 million": only people saved are rescued
         pred = _combined(pred, sentence, m.end())
         yield Found(
             "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))

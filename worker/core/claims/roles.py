@@ -35,7 +35,8 @@ _TITLE_LIST = [
     "president-elect", "speaker", "chief justice", "lieutenant", "colonel", "admiral", "sergeant",
     "detective", "inspector", "superintendent", "commissioner", "prosecutor", "negotiator", "emissary",
     "actress", "actor", "singer", "rapper", "star", "general manager", "assistant general manager",
-    "manager", "district attorney",
+    "manager", "district attorney", "chief financial officer", "chief operating officer",
+    "chief technology officer", "cfo", "coo", "cto",
 ]  # fmt: skip
 _TITLE_WORDS = trie_regex(_TITLE_LIST)
 _TITLE_RE = re.compile(rf"\b(?:{_TITLE_WORDS})(?!\w)", re.IGNORECASE)
@@ -53,6 +54,12 @@ _TITLE_NAME = re.compile(
 _NAME_APPOS = re.compile(
     rf"(?<![\w’'])(?P<name>[A-Z][a-z][\w’'-]{{0,20}}(?:\s{_NAME_TOKEN}){{1,3}}),\s"
     r"(?P<desc>[^,.;:“”\"()]{3,90}?)(?=,|\s(?:said|says|wrote|writes|told|noted|added|stated)\b|\.\s|\.$|$)"
+)
+# A title set off before the name: "Norbeck's chief financial officer, Thomas Reinholt, told",
+# "the country's prime minister, Priit Valgma, said".
+_TITLE_APPOS = re.compile(
+    rf"(?:\b[Tt]he\s|(?P<org>[A-Z][\w’'-]*)[’']s\s)(?P<mods>(?:[a-z][\w-]*\s){{0,2}}?)"
+    rf"(?P<title>(?:{_TITLE_WORDS})),\s(?P<name>[A-Z][a-z][\w’'-]{{0,20}}(?:\s{_NAME_TOKEN}){{1,3}}),"
 )
 _FORMER = re.compile(r"\b(?:former|ex-|then-|late|erstwhile|outgoing|previous)\b", re.IGNORECASE)
 
@@ -79,6 +86,9 @@ _OFFICES: tuple[tuple[str, str], ...] = (
     ("president-elect", "president-elect"),
     ("attorney general", "attorney general"),
     ("chief executive", "ceo"),
+    ("chief financial officer", "cfo"),
+    ("chief operating officer", "coo"),
+    ("chief technology officer", "cto"),
     ("chief justice", "chief justice"),
     ("national security adviser", "national security adviser"),
     ("national security advisor", "national security adviser"),
@@ -336,6 +346,27 @@ def role_mentions(sentence: str, memo: Memo | None = None, low: str | None = Non
         yield RoleMention(key, full, office, generic, org, country, mstart, n_start + len(name), given)
     if ", " not in sentence:
         return
+    for m in _TITLE_APPOS.finditer(sentence):
+        name = _trim_name(m.group("name"))
+        key = person_key(name)
+        before = sentence[max(0, m.start() - 12) : m.start()]
+        if not key or _FORMER.search(m.group("mods")) or _FORMER.search(before):
+            continue
+        office, generic = office_of(m.group("title"))
+        org = m.group("org")
+        country = country_code(org) if org else None
+        title = sentence[m.start("org") if org else m.start("mods") : m.end("title")]
+        yield RoleMention(
+            key,
+            title,
+            office,
+            generic,
+            None if country else org,
+            country,
+            m.start(),
+            m.end("name"),
+            given_name(name),
+        )
     for m in _NAME_APPOS.finditer(sentence):
         desc = m.group("desc").strip()
         low = fold(desc)
