@@ -95,7 +95,10 @@ Chief of Staff"); the same head with different modifiers is one office ("busines
 "envoy for international cooperation": compatible); generic heads (leader, official, head, chief,
 aide, counterpart…), ranks (general, inspector, sergeant, commander…) and what someone is
 besides an office (founder, owner, investor, billionaire…) are compatible with anything;
-different first names on one surname key are namesakes (compatible).  Stops: "former …" roles
+different first names on one surname key are namesakes (compatible); a spokesperson and the
+office of the body they speak for are compatible ("a spokeswoman for the prosecutor's office" and
+"Prosecutor Ewa Sadowska").  Forms: "spokesman Dan Scavino", "Dan Scavino, Deputy Chief of
+Staff", "Norbeck's chief financial officer, Thomas Reinholt,".  Stops: "former …" roles
 are skipped; appositive lists ("X, Y and sheriff's deputy Z") are not roles; a person who holds
 two offices at once ("president and general manager") will show as a conflict.
 
