@@ -628,6 +628,9 @@ def test_a_dateline_with_a_region_that_is_no_country_names_no_clock() -> None:
     assert place_zone("PORTLAND, Maine - A fire broke out.") is None  # not Portland, Oregon
     assert place_zone("A British climber died in New Zealand on Monday.") == "Pacific/Auckland"
     assert place_zone("Talks between officials in Moscow and Warsaw") is None  # two clocks
+    # a US state's name is not the country or the city of that name
+    assert place_zone("A tornado struck a town in Georgia on Monday.") is None
+    assert place_zone("Floods hit towns in Virginia on Monday.") is None
 
 
 def test_a_fire_that_broke_out_started_and_a_report_is_not_the_start() -> None:

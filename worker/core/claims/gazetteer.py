@@ -158,6 +158,9 @@ def _one_zone_countries() -> frozenset[str]:
 
 #: Countries with one clock (see :func:`_one_zone_countries`): their capital's zone is the country's.
 ONE_ZONE_COUNTRIES: frozenset[str] = _one_zone_countries()
+#: US state names, folded: "in Georgia" or "in Virginia" in a lead is more often the state
+#: than the country or the South African city of that name.
+US_STATE_NAMES: frozenset[str] = frozenset(fold(st["name"]) for st in _GC.get_us_states().values())
 _CITY_CODE, _CITY_ZONE = _cities()
 CITY_COUNTRY: MappingProxyType[str, str] = MappingProxyType(_CITY_CODE)
 CITY_ZONE: MappingProxyType[str, str] = MappingProxyType(_CITY_ZONE)

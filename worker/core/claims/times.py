@@ -35,6 +35,7 @@ from worker.core.claims.gazetteer import (
     CITY_COUNTRY,
     CITY_ZONE,
     ONE_ZONE_COUNTRIES,
+    US_STATE_NAMES,
     country_code,
     fold,
 )
@@ -224,7 +225,12 @@ def place_zone(text: str) -> str | None:
         while q is not None:
             places.append(q.group("place"))
             q = _MORE_PLACES.match(head, q.end())
-        zones.update(_zone_of_place(name) for name in places if country_code(name) or fold(name) in CITY_ZONE)
+        for name in places:
+            key = fold(name)
+            if key in US_STATE_NAMES:
+                zones.add(None)  # "in Georgia": the state (several clocks in some) or the country
+            elif country_code(name) or key in CITY_ZONE:
+                zones.add(_zone_of_place(name))
     return zones.pop() if len(zones) == 1 else None
 
 
