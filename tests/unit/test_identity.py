@@ -148,6 +148,25 @@ def test_a_person_whose_surname_is_a_town_is_still_a_person() -> None:
     assert "philadelphia" not in sig.persons and sig.main is None
 
 
+def test_regions_and_companies_are_no_persons() -> None:
+    """A run led by a compass word names a region ("North Maluku", also when the gazetteer
+    does not know it), and one ending in a company word names a company ("Gulfhaven
+    Polymers"): neither is the main person, so two quakes in one province or two plants'
+    blasts cannot agree on one."""
+    sig = signature_of(
+        "Quake hits North Maluku",
+        "A strong earthquake struck North Maluku province on Monday. North Maluku officials said "
+        "houses had collapsed.",
+    )
+    assert "maluku" not in sig.persons and sig.main is None
+    sig = signature_of(
+        "Blast at Gulfhaven Polymers plant",
+        "An explosion tore through the Gulfhaven Polymers plant on Tuesday. Gulfhaven Polymers and "
+        "plant manager Ana Ocampo said two workers died.",
+    )
+    assert "polymer" not in sig.persons and "polymers" not in sig.persons and "ocampo" in sig.persons
+
+
 def test_headline_case_names_no_one_and_hides_no_place() -> None:
     """Headline case capitalises every word: "Diamond Heist" is no person, and "Athens"
     inside "Athens Bank Fire Amid Strike" is still where it happened."""

@@ -170,7 +170,9 @@ NOT_PERSON = _words(
     bureau authority fund trust port bay river lake mountain mount island beach county's
     mt conference division courthouse prison jail festival award prize series show magazine
     foods products industries gardens systems airlines motors entertainment media pictures records
-    studios shooting
+    studios shooting polymers chemical chemicals petrochemical petrochemicals holdings technologies
+    devices pharmaceuticals logistics electronics laboratories solutions enterprises ventures telecom
+    communications insurance securities bancorp resources refinery refineries energy
     """
 )
 #: Words that make a place name out of a place ("Northeast Philadelphia", "Greater Cairo").
@@ -371,8 +373,8 @@ def persons_of(
             continue
         if len(lows[-1]) < 2 or _place(" ".join(words)) is not None:
             continue
-        if _known_place(words[-1]) and (lows[0] in PLACE_MODIFIERS or _place(words[0]) is not None):
-            continue  # "Northeast Philadelphia", "Upper Egypt"; "Reggie Bush" is a person
+        if lows[0] in PLACE_MODIFIERS or (_known_place(words[-1]) and _place(words[0]) is not None):
+            continue  # "Northeast Philadelphia", "North Maluku", "Upper Egypt"; "Reggie Bush" is a person
         head = _place(words[0])
         if lows[0] in DEMONYMS or (head is not None and (head[0] != "c" or _population(head[2:]) >= 100_000)):
             continue  # "Philadelphia Inquirer", "Texas Prison", "American Pie"
