@@ -243,8 +243,8 @@ _TITLE_HEAD = re.compile(r"^(?:.*?\s)?(?P<head>[a-z]{4,})(?:\s(?:at|of|for|in|to
 
 def _speaks_for_own_office(spokes: str, other: str) -> bool:
     """A spokesperson may hold the office of the body they speak for: "a spokeswoman for
-    the regional prosecutor's office" and "Prosecutor Ewa Sadowska", "a spokesman for the
-    police" and "police Sergeant ...".  ``other``'s head word stands in ``spokes``."""
+    the regional prosecutor's office" and "Prosecutor Ewa Sadowska" (``other``'s head word,
+    "prosecutor", stands in ``spokes``).  Ranks ("police Sergeant") are generic already."""
     m = _TITLE_HEAD.match(" ".join(other.split()))
     return m is not None and re.search(rf"\b{m.group('head')}", spokes) is not None
 
