@@ -625,7 +625,11 @@ def test_a_dateline_with_a_region_that_is_no_country_names_no_clock() -> None:
     from worker.core.claims.times import place_zone
 
     assert place_zone("Head\n\nLIEGE, Belgium (BPS) - A siege ended.") == "Europe/Brussels"
-    assert place_zone("PORTLAND, Maine - A fire broke out.") is None  # not Portland, Oregon
+    # a US state after the city gives the state's clock when it keeps one
+    assert place_zone("PORTLAND, Maine - A fire broke out.") == "America/New_York"  # not Oregon's
+    assert place_zone("FILLMORE, Calif., Sept 16 - A fire broke out.") == "America/Los_Angeles"
+    assert place_zone("EL PASO, Texas - A fire broke out.") is None  # Texas keeps two clocks
+    assert place_zone("LIMA, Riverside - A fire broke out.") is None  # not a country or state
     assert place_zone("A British climber died in New Zealand on Monday.") == "Pacific/Auckland"
     assert place_zone("Talks between officials in Moscow and Warsaw") is None  # two clocks
     # a US state's name is not the country or the city of that name

@@ -158,9 +158,51 @@ def _one_zone_countries() -> frozenset[str]:
 
 #: Countries with one clock (see :func:`_one_zone_countries`): their capital's zone is the country's.
 ONE_ZONE_COUNTRIES: frozenset[str] = _one_zone_countries()
+#: AP-style state abbreviations of wire datelines ("FILLMORE, Calif. -"); the eight states AP
+#: spells out are found by name.
+_AP_STATES = {
+    "ala.": "AL", "ariz.": "AZ", "ark.": "AR", "calif.": "CA", "colo.": "CO", "conn.": "CT",
+    "del.": "DE", "fla.": "FL", "ga.": "GA", "ill.": "IL", "ind.": "IN", "kan.": "KS", "ky.": "KY",
+    "la.": "LA", "md.": "MD", "mass.": "MA", "mich.": "MI", "minn.": "MN", "miss.": "MS", "mo.": "MO",
+    "mont.": "MT", "neb.": "NE", "nev.": "NV", "n.h.": "NH", "n.j.": "NJ", "n.m.": "NM", "n.y.": "NY",
+    "n.c.": "NC", "n.d.": "ND", "okla.": "OK", "ore.": "OR", "pa.": "PA", "r.i.": "RI", "s.c.": "SC",
+    "s.d.": "SD", "tenn.": "TN", "vt.": "VT", "va.": "VA", "wash.": "WA", "w.va.": "WV", "wis.": "WI",
+    "wyo.": "WY",
+}  # fmt: skip
+
+
+def _state_clocks() -> dict[str, str]:
+    """US state code -> its one zone, for states whose every listed city keeps one clock
+    (California, Indiana today); Texas, Florida or Oregon keep two and name none."""
+    offsets: dict[str, set[tuple[dt.timedelta | None, ...]]] = {}
+    zone_of: dict[str, str] = {}
+    for _gid, city in sorted(GEONAMES_CITIES.items()):
+        if city["countrycode"] != "US":
+            continue
+        tz = ZoneInfo(city["timezone"])
+        state = str(city["admin1code"])
+        offsets.setdefault(state, set()).add(
+            tuple(dt.datetime(2025, m, 15, 12, tzinfo=tz).utcoffset() for m in (1, 7))
+        )
+        zone_of.setdefault(state, city["timezone"])
+    return {state: zone_of[state] for state, seen in offsets.items() if len(seen) == 1}
+
+
+_STATE_CLOCKS = _state_clocks()
+
+
+def us_state_zone(name: str) -> str | None:
+    """The one clock of a US state written as AP abbreviates it or by name ("Calif.",
+    "Maine"), else None (not a state, or a state with several clocks)."""
+    key = fold(name)
+    code = _AP_STATES.get(key) or _STATE_BY_NAME.get(key)
+    return _STATE_CLOCKS.get(code) if code else None
+
+
 #: US state names, folded: "in Georgia" or "in Virginia" in a lead is more often the state
 #: than the country or the South African city of that name.
-US_STATE_NAMES: frozenset[str] = frozenset(fold(st["name"]) for st in _GC.get_us_states().values())
+_STATE_BY_NAME = {fold(st["name"]): str(st["code"]) for st in _GC.get_us_states().values()}
+US_STATE_NAMES: frozenset[str] = frozenset(_STATE_BY_NAME)
 _CITY_CODE, _CITY_ZONE = _cities()
 CITY_COUNTRY: MappingProxyType[str, str] = MappingProxyType(_CITY_CODE)
 CITY_ZONE: MappingProxyType[str, str] = MappingProxyType(_CITY_ZONE)

@@ -38,6 +38,7 @@ from worker.core.claims.gazetteer import (
     US_STATE_NAMES,
     country_code,
     fold,
+    us_state_zone,
 )
 from worker.core.claims.lexicon import trie_regex
 from worker.core.claims.quantities import RISE_VERBS, Found
@@ -191,13 +192,14 @@ _LEAD_CHARS = 600
 
 def _zone_of_place(name: str, within: str | None = None) -> str | None:
     """The one clock of a place: a large city's zone, or a one-zone country's.  ``within`` is the
-    country or region written after a city ("LIEGE, Belgium"); a region that is not a country
-    ("PORTLAND, Maine") leaves the city's clock unknown rather than guessing a namesake's."""
+    country or US state written after a city ("LIEGE, Belgium", "FILLMORE, Calif."): the
+    state's clock when it keeps one (not Texas or Florida); any other region leaves the
+    city's clock unknown rather than guessing a namesake's."""
     key = fold(name)
     if within is not None:
         code = country_code(within)
         if code is None:
-            return None
+            return us_state_zone(within)
         if CITY_COUNTRY.get(key) == code:
             return CITY_ZONE[key]
         return CAPITAL_ZONE.get(code) if code in ONE_ZONE_COUNTRIES else None
