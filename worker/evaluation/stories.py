@@ -59,10 +59,6 @@ class StoryResult:
     true: list[dict[str, Any]] = field(default_factory=list)
     found: set[int] = field(default_factory=set)
 
-    @property
-    def false(self) -> list[dict[str, Any]]:
-        return [c for c in self.raised if c not in self.true]
-
 
 def covering(record: Mapping[str, Any], planted: Sequence[Mapping[str, Any]]) -> int | None:
     """The index of the planted disagreement that ``record`` raises, else None."""

@@ -12,7 +12,9 @@ the sets intersect.  The table is deliberately coarse (news usage, not geography
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import unicodedata
+from collections.abc import Callable
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -142,18 +144,31 @@ def _cities() -> tuple[dict[str, str], dict[str, str]]:
 CAPITAL_ZONE: MappingProxyType[str, str] = MappingProxyType(_capital_zones())
 
 
+@functools.cache
+def _clock(zone: str) -> tuple[dt.timedelta | None, ...]:
+    """A zone's UTC offsets in January and in July: two zones with the same pair keep one clock."""
+    tz = ZoneInfo(zone)
+    return tuple(dt.datetime(2025, m, 15, 12, tzinfo=tz).utcoffset() for m in (1, 7))
+
+
+def _one_clock(group_of: Callable[[dict[str, Any]], str | None]) -> dict[str, str]:
+    """Group -> its zone, for the groups of cities (``group_of`` a city; None: not grouped)
+    whose every listed city keeps one clock."""
+    clocks: dict[str, set[tuple[dt.timedelta | None, ...]]] = {}
+    zone_of: dict[str, str] = {}
+    for _gid, city in sorted(GEONAMES_CITIES.items()):
+        group = group_of(city)
+        if group is None:
+            continue
+        clocks.setdefault(group, set()).add(_clock(city["timezone"]))
+        zone_of.setdefault(group, city["timezone"])
+    return {group: zone_of[group] for group, seen in clocks.items() if len(seen) == 1}
+
+
 def _one_zone_countries() -> frozenset[str]:
     """ISO codes of countries whose every listed city keeps one clock: the same UTC offsets in
     January and in July.  "Poland" names a clock; "the United States" or "Russia" does not."""
-    offsets: dict[str, set[tuple[dt.timedelta | None, ...]]] = {}
-    by_zone: dict[str, tuple[dt.timedelta | None, ...]] = {}
-    for _gid, city in sorted(GEONAMES_CITIES.items()):
-        zone = city["timezone"]
-        if zone not in by_zone:
-            tz = ZoneInfo(zone)
-            by_zone[zone] = tuple(dt.datetime(2025, m, 15, 12, tzinfo=tz).utcoffset() for m in (1, 7))
-        offsets.setdefault(city["countrycode"], set()).add(by_zone[zone])
-    return frozenset(code for code, seen in offsets.items() if len(seen) == 1)
+    return frozenset(_one_clock(lambda city: str(city["countrycode"])))
 
 
 #: Countries with one clock (see :func:`_one_zone_countries`): their capital's zone is the country's.
@@ -173,19 +188,8 @@ _AP_STATES = {
 
 def _state_clocks() -> dict[str, str]:
     """US state code -> its one zone, for states whose every listed city keeps one clock
-    (California, Indiana today); Texas, Florida or Oregon keep two and name none."""
-    offsets: dict[str, set[tuple[dt.timedelta | None, ...]]] = {}
-    zone_of: dict[str, str] = {}
-    for _gid, city in sorted(GEONAMES_CITIES.items()):
-        if city["countrycode"] != "US":
-            continue
-        tz = ZoneInfo(city["timezone"])
-        state = str(city["admin1code"])
-        offsets.setdefault(state, set()).add(
-            tuple(dt.datetime(2025, m, 15, 12, tzinfo=tz).utcoffset() for m in (1, 7))
-        )
-        zone_of.setdefault(state, city["timezone"])
-    return {state: zone_of[state] for state, seen in offsets.items() if len(seen) == 1}
+    (California, New York); Texas, Florida or Indiana keep two and name none."""
+    return _one_clock(lambda city: str(city["admin1code"]) if city["countrycode"] == "US" else None)
 
 
 _STATE_CLOCKS = _state_clocks()
