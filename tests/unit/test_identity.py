@@ -167,6 +167,60 @@ def test_regions_and_companies_are_no_persons() -> None:
     assert "polymer" not in sig.persons and "polymers" not in sig.persons and "ocampo" in sig.persons
 
 
+def test_an_owner_is_cut_from_the_name_it_owns() -> None:
+    """ "Indonesia's North Maluku" is a country's region, not a person called Maluku;
+    "Jim O'Brien's Sixers" names O'Brien, not a person called Sixers; "Kenya's David
+    Rudisha" is still Rudisha."""
+    sig = signature_of(
+        "Quake kills nine in Indonesia's North Maluku",
+        "A strong earthquake killed nine people in Indonesia's North Maluku province on Monday, "
+        "Indonesia's Meteorology agency said. Houses collapsed across Indonesia's North Maluku.",
+    )
+    assert "maluku" not in sig.persons and "meteorology" not in sig.persons and sig.main is None
+    sig = signature_of(
+        "Kenya's David Rudisha wins again",
+        "Kenya's David Rudisha won the 800 metres in Berlin on Sunday. Rudisha led from the start.",
+    )
+    assert sig.main == "rudisha"
+    sig = signature_of(
+        "Coach Jim O'Brien's Sixers lose again",
+        "Jim O'Brien's Sixers lost at home on Friday, and O'Brien said the team had to improve.",
+    )
+    assert "sixer" not in sig.persons and "sixers" not in sig.persons
+
+
+def test_the_company_a_report_is_about_tells_two_plants_blasts_apart() -> None:
+    """The main company: a name ending in a company word, named in the headline or twice
+    in the lead.  Two reports each about a company the other names at most in passing
+    are about two happenings ("who"); one company in both, or one side naming none,
+    conflicts on nothing."""
+    gulf = signature_of(
+        "Two dead as blast rocks Gulfhaven plant",
+        "Two workers died when an explosion rocked the Gulfhaven Polymers plant in Pasadena on "
+        "Thursday. Gulfhaven said it was investigating.",
+    )
+    tranter = signature_of(
+        "Blast at Tranter plant leaves worker dead",
+        "One worker died in an explosion at the Tranter Petrochemical plant in Pasadena on Monday. "
+        "Tranter said the unit had been shut. A 2017 blast at Gulfhaven Polymers killed two.",
+    )
+    assert gulf.org == "gulfhaven" and tranter.org == "tranter"
+    assert conflicts(gulf, frozenset({"gulfhaven"}), tranter, frozenset({"tranter"})) == ["who"]
+    # Named prominently by the other side too: one company's story.
+    assert conflicts(gulf, frozenset({"gulfhaven", "tranter"}), tranter, frozenset({"tranter"})) == []
+    assert conflicts(gulf, frozenset(), replace(tranter, org=None), frozenset()) == []
+    # The aggregate keeps the company most members are about.
+    agg = aggregate_add(aggregate_add(None, tranter), tranter)
+    assert aggregate_signature(aggregate_add(agg, gulf))[0].org == "tranter"
+    # A place, a compass word or a nationality before a company word makes no company.
+    texas = signature_of(
+        "Texas Petrochemical plant fire",
+        "A fire broke out at a Texas Petrochemical unit on Monday. Texas Petrochemical and "
+        "National Oil said nobody was hurt.",
+    )
+    assert texas.org is None
+
+
 def test_headline_case_names_no_one_and_hides_no_place() -> None:
     """Headline case capitalises every word: "Diamond Heist" is no person, and "Athens"
     inside "Athens Bank Fire Amid Strike" is still where it happened."""

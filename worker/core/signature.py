@@ -17,8 +17,10 @@ its headline and lead (the first two sentences: news puts the main occasion firs
   (500,000 or more, by its own name), so people and words named like towns ("Bush",
   "Central", "Molotov cocktail") and a game's opponent ("against Detroit") do not;
 * **who**: the main person: of the persons the article names in full (two or three
-  capitalised words that are no place, organisation or title), the one the headline
-  (2 per mention) and lead (1) name most, with at least 2;
+  capitalised words that are no place, organisation or title; an owner is cut off:
+  "Indonesia's North Maluku" is no person), the one the headline (2 per mention) and
+  lead (1) name most, with at least 2; and so the main company, among the names that
+  end in a company word ("Gulfhaven Polymers", "Norbeck Corp.": :data:`COMPANY_WORDS`);
 * **score**: the final scores the claims give for the main occasion;
 * **how big**: the money amounts the claims give for the main occasion;
 * **what**: the kind of place the happening struck (:data:`FACILITIES`: a warehouse, a
@@ -40,7 +42,7 @@ Identity conflicts (:func:`conflicts`), one per dimension:
   city, under 50,000 in every reading, is never said to be elsewhere: the gazetteer
   does not know every town by its name);
 * ``who``: each side's main person goes unnamed (below a raw weight of 1.5: not in the
-  headline, named once) by the other;
+  headline, named once) by the other; failing that, each side's main company;
 * ``score``: both give final scores and none agree;
 * ``size``: both give the main occasion's money amount in one slot (a haul, a damage
   bill) and every pair of values is at least ten times apart (``SIZE_RATIO``).  Tolls,
@@ -53,7 +55,8 @@ is :class:`worker.core.events.EventIndex`'s business (see "Identity" there).
 
 Signatures travel as compact JSON (:meth:`Signature.to_json`): ``d`` days, ``p``
 places (``c:<city>``, ``s:<US-XX>``, ``n:<ISO2>``), ``m`` main person, ``x`` persons,
-``s`` scores, ``y`` years, ``a`` amounts, ``w`` kinds of place struck.
+``s`` scores, ``y`` years, ``a`` amounts, ``w`` kinds of place struck, ``o`` the
+main company.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ import json
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date as _date
 from functools import lru_cache
@@ -175,6 +178,15 @@ NOT_PERSON = _words(
     communications insurance securities bancorp resources refinery refineries energy
     """
 )
+#: Words that end a company's name ("Gulfhaven Polymers", "Norbeck Corp."): its first
+#: word names the company alone ("the Gulfhaven plant").
+COMPANY_WORDS = _words(
+    """corp corporation inc ltd llc llp plc co company holdings industries polymers chemical chemicals
+    petrochemical petrochemicals technologies devices pharmaceuticals logistics electronics
+    laboratories solutions enterprises ventures telecom communications insurance securities bancorp
+    resources refinery refineries energy airlines airways motors foods products systems mining
+    metals steel oil gas petroleum manufacturing construction shipping textiles"""
+)
 #: Words that make a place name out of a place ("Northeast Philadelphia", "Greater Cairo").
 PLACE_MODIFIERS = _words(
     """north south east west northeast northwest southeast southwest northern southern eastern
@@ -214,6 +226,10 @@ class Signature:
     #: What kind of place the happening struck (:data:`FACILITIES` classes: "school",
     #: "industrial", "religious" …), from the headline, else the lead.
     what: tuple[str, ...] = ()
+    #: The main company: the first word of a name ending in a company word
+    #: (:data:`COMPANY_WORDS`: "Gulfhaven Polymers", "Norbeck Corp."), named in the
+    #: headline or twice in the lead.
+    org: str | None = None
 
     def to_json(self) -> JSON:
         out: JSON = {}
@@ -233,6 +249,8 @@ class Signature:
             out["a"] = list(self.amounts)
         if self.what:
             out["w"] = list(self.what)
+        if self.org is not None:
+            out["o"] = self.org
         return out
 
     @classmethod
@@ -249,6 +267,7 @@ class Signature:
             years=tuple(int(y) for y in data.get("y") or ()),
             amounts=tuple(data.get("a") or ()),
             what=tuple(data.get("w") or ()),
+            org=data.get("o"),
         )
 
 
@@ -353,37 +372,63 @@ def persons_of(
     Runs on a line ``styled`` finds in headline case name no one."""
     common_set = set(common)
     out: dict[str, str] = {}
-    for run, start in runs:
-        if len(run) < 2:
+    for whole, start in runs:
+        if len(whole) < 2:
             continue  # most runs: one capitalised word
-        if wanted is not None and not any(normalise_token(tok) in wanted for tok, _ in run[-2:]):
-            continue
-        words = [tok for tok, _initial in run]
-        while words and fold(words[0]) in HONORIFICS:
-            words = words[1:]
-        while words and fold(words[-1]) in _SUFFIXES:
-            words = words[:-1]
-        if not 2 <= len(words) <= 3:
-            continue
-        lows = [fold(w) for w in words]
-        if any(
-            w in common_set or w in NOT_PERSON or w in STOPWORDS or w in _MONTHS_DAYS or w in HONORIFICS
-            for w in lows
-        ):
-            continue
-        if len(lows[-1]) < 2 or _place(" ".join(words)) is not None:
-            continue
-        if lows[0] in PLACE_MODIFIERS or (_known_place(words[-1]) and _place(words[0]) is not None):
-            continue  # "Northeast Philadelphia", "North Maluku", "Upper Egypt"; "Reggie Bush" is a person
-        head = _place(words[0])
-        if lows[0] in DEMONYMS or (head is not None and (head[0] != "c" or _population(head[2:]) >= 100_000)):
-            continue  # "Philadelphia Inquirer", "Texas Prison", "American Pie"
-        key = normalise_token(words[-1])
-        if key and key not in out and (styled is None or not styled.at(start)):
-            out[key] = words[-1]
+        for run in _owner_pieces(whole):
             if len(out) >= 64:
                 break
+            surname = _surname(run, common_set, wanted) if len(run) >= 2 else None
+            if surname is not None and (styled is None or not styled.at(start)):
+                key = normalise_token(surname)
+                if key and key not in out:
+                    out[key] = surname
     return out
+
+
+def _owner_pieces(run: Sequence[tuple[str, bool]]) -> list[Sequence[tuple[str, bool]]]:
+    """A run cut after each possessive: the owner, without its "'s", and what it owns
+    are two names ("Indonesia's North Maluku", "Jim O'Brien's Sixers")."""
+    pieces: list[Sequence[tuple[str, bool]]] = []
+    begin = 0
+    for i, (tok, initial) in enumerate(run):
+        if i + 1 < len(run) and _POSSESSIVE.search(tok):
+            pieces.append([*run[begin:i], (_POSSESSIVE.sub("", tok), initial)])
+            begin = i + 1
+    pieces.append(run[begin:] if begin else run)
+    return pieces
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def _surname(
+    run: Sequence[tuple[str, bool]], common_set: set[str], wanted: frozenset[str] | set[str] | None
+) -> str | None:
+    """The surname, when a run of capitalised words (one owner piece) names a person in full."""
+    if wanted is not None and not any(normalise_token(tok) in wanted for tok, _ in run[-2:]):
+        return None
+    words = [tok for tok, _initial in run]
+    while words and fold(words[0]) in HONORIFICS:
+        words = words[1:]
+    while words and fold(words[-1]) in _SUFFIXES:
+        words = words[:-1]
+    if not 2 <= len(words) <= 3:
+        return None
+    lows = [fold(w) for w in words]
+    if any(
+        w in common_set or w in NOT_PERSON or w in STOPWORDS or w in _MONTHS_DAYS or w in HONORIFICS
+        for w in lows
+    ):
+        return None
+    if len(lows[-1]) < 2 or _place(" ".join(words)) is not None:
+        return None
+    if lows[0] in PLACE_MODIFIERS or (_known_place(words[-1]) and _place(words[0]) is not None):
+        return None  # "Northeast Philadelphia", "North Maluku", "Upper Egypt"; "Reggie Bush" is a person
+    head = _place(words[0])
+    if lows[0] in DEMONYMS or (head is not None and (head[0] != "c" or _population(head[2:]) >= 100_000)):
+        return None  # "Philadelphia Inquirer", "Texas Prison", "American Pie"
+    return words[-1]
 
 
 def _place(name: str) -> str | None:
@@ -563,23 +608,11 @@ def text_signature(
         if any(p.startswith(level) for p in places):
             places = [p for p in places if p.startswith(level)]
             break
-    counts: dict[str, float] = {}
-    first: dict[str, int] = {}
-    for i, (tok, _s, _e) in enumerate(title_spans):
-        key = normalise_token(tok) if tok[0].isupper() else ""
-        if key in persons:
-            counts[key] = counts.get(key, 0.0) + 2.0
-            first.setdefault(key, i)
-    for i, (tok, begin, _e) in enumerate(body_spans):
-        if begin >= end:
-            break
-        key = normalise_token(tok) if tok[0].isupper() else ""
-        if key in persons:
-            counts[key] = counts.get(key, 0.0) + 1.0
-            first.setdefault(key, 10_000 + i)
     # The main person is named in the headline, or twice in the lead.
-    ranked = sorted((k for k in counts if counts[k] >= MAIN_MENTIONS), key=lambda k: (-counts[k], first[k]))
-    main = ranked[0] if ranked else None
+    counts, main = _most_named(persons, title_spans, body_spans, end)
+    # So is the main company.
+    companies = companies_of([*title_runs, *body_runs], common_set, persons)
+    _, org = _most_named(companies, title_spans, body_spans, end)
     named = sorted(persons, key=lambda k: (-counts.get(k, 0.0), k))[:MAX_PERSONS]
     return Signature(
         places=tuple(places[:8]),
@@ -587,7 +620,65 @@ def text_signature(
         persons=tuple(sorted(named)),
         years=tuple(sorted(set(years)))[-MAX_YEARS:],
         what=what_of(title, body[:end]),
+        org=org,
     )
+
+
+def companies_of(runs: Iterable[Run], common: set[str], persons: Mapping[str, str]) -> set[str]:
+    """Keys of the companies ``runs`` name in full: a run ending in a company word whose
+    first word is no common word, place, person or title ("Gulfhaven Polymers" ->
+    "gulfhaven"; not "Texas Petrochemical", "National Oil")."""
+    out: set[str] = set()
+    for run, _start in runs:
+        words = [tok for tok, _initial in run]
+        if len(words) < 2 or fold(words[-1]).rstrip(".") not in COMPANY_WORDS:
+            continue
+        head = fold(words[0])
+        if (
+            head in common
+            or head in STOPWORDS
+            or head in NOT_PERSON
+            or head in COMPANY_WORDS
+            or head in PLACE_MODIFIERS
+            or head in HONORIFICS
+            or head in DEMONYMS
+            or head in _MONTHS_DAYS
+            or _place(words[0]) is not None
+        ):
+            continue
+        key = normalise_token(words[0])
+        if len(key) >= 3 and key not in persons:
+            out.add(key)
+    return out
+
+
+def _most_named(
+    keys: Collection[str],
+    title_spans: Sequence[tuple[str, int, int]],
+    body_spans: Sequence[tuple[str, int, int]],
+    end: int,
+) -> tuple[dict[str, float], str | None]:
+    """(mentions per key, the key named most) of ``keys`` in the headline (2 per
+    mention) and lead (1, before ``end``); the most named needs :data:`MAIN_MENTIONS`
+    (ties: the first named)."""
+    counts: dict[str, float] = {}
+    if not keys:
+        return counts, None
+    first: dict[str, int] = {}
+    for i, (tok, _s, _e) in enumerate(title_spans):
+        key = normalise_token(tok) if tok[0].isupper() else ""
+        if key in keys:
+            counts[key] = counts.get(key, 0.0) + 2.0
+            first.setdefault(key, i)
+    for i, (tok, begin, _e) in enumerate(body_spans):
+        if begin >= end:
+            break
+        key = normalise_token(tok) if tok[0].isupper() else ""
+        if key in keys:
+            counts[key] = counts.get(key, 0.0) + 1.0
+            first.setdefault(key, 10_000 + i)
+    ranked = sorted((k for k in counts if counts[k] >= MAIN_MENTIONS), key=lambda k: (-counts[k], first[k]))
+    return counts, ranked[0] if ranked else None
 
 
 def with_claims(sig: Signature, claims: Sequence[Claim], reference: ReferenceTime | None) -> Signature:
@@ -776,6 +867,8 @@ def _raw_conflicts(
         out.append("place")
     if mine.main and theirs.main and mine.main not in their_names and theirs.main not in my_names:
         out.append("who")
+    elif mine.org and theirs.org and mine.org not in their_names and theirs.org not in my_names:
+        out.append("who")  # the company each side is about goes unnamed by the other
     if mine.scores and theirs.scores and not set(mine.scores) & set(theirs.scores):
         out.append("score")
     if mine.amounts and theirs.amounts and size_conflict(mine.amounts, theirs.amounts):
@@ -851,6 +944,7 @@ def aggregate_add(agg: Mapping[str, Any] | None, sig: Signature, sign: int = 1) 
         "y": [str(y) for y in sig.years],
         "a": list(sig.amounts),
         "w": list(sig.what),
+        "o": [sig.org] if sig.org else [],
     }
     for dim, items in values.items():
         if not items:
@@ -885,15 +979,20 @@ def aggregate_merge(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) ->
     return out
 
 
+def _most_counted(counts: Mapping[str, Any]) -> str | None:
+    """The key with the highest count (ties: the first added), or None."""
+    order = list(counts)
+    return max(order, key=lambda k: (counts[k], -order.index(k))) if order else None
+
+
 def aggregate_signature(agg: Mapping[str, Any] | None) -> tuple[Signature, tuple[tuple[int, int], ...]]:
     """(the event's signature, every member day range) from its aggregate: its main
     person is the one most members name (ties: the first named); its places and scores
     are every one a member names."""
     if not agg:
         return EMPTY, ()
-    mains = agg.get("m") or {}
-    order = list(mains)
-    main = max(order, key=lambda k: (mains[k], -order.index(k))) if order else None
+    main = _most_counted(agg.get("m") or {})
+    org = _most_counted(agg.get("o") or {})
     days = tuple(
         sorted((int(lo), int(hi)) for lo, _, hi in (str(k).partition(":") for k in agg.get("d") or {}))
     )
@@ -905,6 +1004,7 @@ def aggregate_signature(agg: Mapping[str, Any] | None) -> tuple[Signature, tuple
         years=tuple(sorted(int(y) for y in agg.get("y") or ())),
         amounts=tuple(agg.get("a") or ()),
         what=tuple(agg.get("w") or ()),
+        org=org,
     )
     return sig, days
 
