@@ -245,3 +245,46 @@ def test_state_written_by_the_previous_record_layout_still_reconciles() -> None:
     _, new_out = reconcile(state, routed("b", "The call lasted more than two hours."))
     _, old_out = reconcile(old_layout, routed("b", "The call lasted more than two hours."))
     assert old_out == new_out and [o.topic for o in old_out].count("contradictions") == 1
+
+
+# A report that gives a figure to another occasion ---------------------------------
+
+
+def _contradictions(outputs: list[Output]) -> list[Output]:
+    return [o for o in outputs if o.topic == "contradictions"]
+
+
+def test_a_figure_the_other_report_gives_to_an_earlier_happening_is_no_disagreement() -> None:
+    # Two mine collapses grouped as one: the new report tells the old one's toll as the
+    # earlier collapse's, so the old report's "nine" is that happening's figure.
+    old = routed("a", "The mine collapse on Tuesday killed nine workers, the company said.")
+    new = routed(
+        "b",
+        "A fresh collapse at the mine on Thursday killed 12 workers, the company said. "
+        "It comes after a collapse at the mine in March 2021 killed nine workers.",
+    )
+    _, out = feed(old, new)
+    assert _contradictions(out) == []
+    _, out = feed(new, old)  # either order
+    assert _contradictions(out) == []
+
+
+def test_the_same_two_tolls_without_that_sentence_still_disagree() -> None:
+    _, out = feed(
+        routed("a", "The mine collapse on Tuesday killed nine workers, the company said."),
+        routed("b", "The mine collapse on Tuesday killed 12 workers, the company said."),
+    )
+    assert len(_contradictions(out)) == 1
+
+
+def test_a_report_of_an_earlier_figure_for_another_person_does_not_silence_a_disagreement() -> None:
+    # The earlier figure must be the other report's figure, for the same measure.
+    _, out = feed(
+        routed("a", "The mine collapse on Tuesday killed nine workers, the company said."),
+        routed(
+            "b",
+            "The mine collapse on Tuesday killed 12 workers, the company said. "
+            "A collapse at the mine in March 2021 killed four workers.",
+        ),
+    )
+    assert len(_contradictions(out)) == 1

@@ -378,6 +378,10 @@ class _Work:
     outputs: list[Output] = field(default_factory=list)
     _records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _claims: dict[int, tuple[Mapping[str, Any], Claim]] = field(default_factory=dict)
+    #: article id -> its claims about any occasion but the main one (``told_elsewhere``)
+    elsewhere: dict[str, list[Claim]] | None = None
+    #: The article being applied: its claims, all known before the first is compared.
+    incoming: tuple[str, Sequence[Claim]] | None = None
 
     def state(self) -> dict[str, Any]:
         return {"articles": self.articles, "slots": self.slots, "contradictions": self.contradictions}
@@ -636,6 +640,7 @@ def _apply_article(work: _Work, msg: Routed) -> None:
     if msg.signature:
         meta["sig"] = dict(msg.signature)
     work.articles[msg.article_id] = meta
+    work.incoming, work.elsewhere = (msg.article_id, msg.claims), None
     seen: set[tuple[str, str]] = set()
     for claim in msg.claims:
         rec = _record(msg, claim)
@@ -666,6 +671,7 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
         if aid in work.articles:
             continue  # an article belongs to one event; a copy here is the newer version
         work.articles[aid] = meta
+        work.incoming, work.elsewhere = (aid, [work.claim(rec) for rec in by_article[aid]]), None
         for rec in by_article[aid]:
             _add_claim(work, rec)
 
@@ -752,6 +758,14 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         # two happenings (or of one long story whose figures moved on), not of one; a plan
         # reported weeks apart may simply have changed.
         conflicts = [r for r in conflicts if not _far_apart(work, r, rec)]
+    if conflicts:
+        # A report that gives the other's figure to another occasion says what it is about.
+        conflicts = [
+            r
+            for r in conflicts
+            if not told_elsewhere(work, rec["article_id"], work.claim(r))
+            and not told_elsewhere(work, r["article_id"], claim)
+        ]
     if conflicts:
         # Two reports whose identity facts conflict may be of two happenings grouped as one:
         # their figures are not compared (see "Two reports of two happenings").
@@ -900,6 +914,39 @@ def _superseded(work: _Work, slot: str, old: Mapping[str, Any], new: Mapping[str
             f"to {claimlib.describe(work.claim(new))}",
         )
     )
+
+
+def told_elsewhere(work: _Work, article_id: str, claim: Claim) -> bool:
+    """The article states ``claim``'s value for the same subject and measure, but about
+    another occasion than the main one: "the 2021 collapse killed nine workers" in a
+    report of a new collapse, next to another report's "nine killed".  The article knows
+    that figure and gives it to another happening (an earlier one, a part, a plan), so a
+    report stating it is read as telling that one, or as an earlier figure this report
+    updates: no "sources disagree" either way."""
+    family = claim.predicate.partition(":")[0]
+    for other in _elsewhere_of(work, article_id):
+        if other.kind != claim.kind or other.subject != claim.subject:
+            continue
+        if other.predicate.partition(":")[0] != family:
+            continue
+        if claimlib.relate(other, claim, rules=False) == "same":
+            return True
+    return False
+
+
+def _elsewhere_of(work: _Work, article_id: str) -> list[Claim]:
+    """An article's claims about any occasion but the main one (the incoming article's
+    from its message, a stored one's from the slots, indexed once per call)."""
+    if work.incoming is not None and work.incoming[0] == article_id:
+        return [c for c in work.incoming[1] if c.occasion.kind != "main"]
+    if work.elsewhere is None:
+        work.elsewhere = {}
+        for slot in sorted(work.slots):
+            if "@" not in slot.partition("|")[0]:
+                continue  # a main-occasion slot
+            for rec in work.records(slot):
+                work.elsewhere.setdefault(rec["article_id"], []).append(work.claim(rec))
+    return work.elsewhere.get(article_id, [])
 
 
 def other_happenings(articles: Mapping[str, Any], a: str, b: str) -> bool:
