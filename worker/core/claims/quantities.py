@@ -422,7 +422,13 @@ def _count_obj_matches(sentence: str, low: str) -> list[re.Match[str]]:
 
 _PARTITIVE = re.compile(r"\bof\s(?:the\s|those\s|these\s)?$", re.IGNORECASE)
 _NONE_BEFORE = re.compile(r"\b(?:no|not|nobody|none)\s$")
-_YEAR_BEFORE = re.compile(r"\b(?:in|since|of|by|from|until|during|year)\s(?:19|20)\d\d$")
+#: A year, not a count: after a preposition, a month ("a collapse in March 2021 killed
+#: nine") or a day of the month ("on June 3, 2019 killed").
+_YEAR_BEFORE = re.compile(
+    r"\b(?:in|since|of|by|from|until|during|year|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
+    r"\d{1,2}(?:st|nd|rd|th)?,?)\.?\s(?:19|20)\d\d$"
+)
 
 
 def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
@@ -433,7 +439,7 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
     for m in _count_subj_matches(sentence, low):
         if _NONE_BEFORE.search(low, max(0, m.start("num") - 8), m.start("num")):
             continue  # "no one was hurt", "not one person died": zero, not one
-        if _YEAR_BEFORE.search(low, max(0, m.start("num") - 12), m.end("num")):
+        if _YEAR_BEFORE.search(low, max(0, m.start("num") - 16), m.end("num")):
             continue  # "an earthquake in 1999 killed …": a year, not a count
         if _NOUN_AFTER.match(sentence, m.end()):
             continue  # "23 severely wounded Ukrainian soldiers": an adjective, not the event's count
