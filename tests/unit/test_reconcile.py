@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from typing import Any
 
 import orjson
@@ -288,3 +289,24 @@ def test_a_report_of_an_earlier_figure_for_another_person_does_not_silence_a_dis
         ),
     )
     assert len(_contradictions(out)) == 1
+
+
+def _merged_outputs(survivor_text: str, absorbed_text: str) -> list[Output]:
+    """Event "ev-b" (one report) absorbed into EVENT (another), as the merge protocol
+    runs it: merge_out to B, B's merge_in to A, then the trigger article at A."""
+    survivor, _ = feed(routed("a", survivor_text))
+    absorbed, _ = reconcile(None, dataclasses.replace(routed("b", absorbed_text), event_id="ev-b"))
+    _, outs = reconcile(absorbed, Routed(op="merge_out", event_id="ev-b", into=EVENT))
+    (merge_in,) = [Routed.from_json(o.value) for o in outs if o.value.get("op") == "merge_in"]
+    survivor, held = reconcile(survivor, merge_in)
+    trigger = dataclasses.replace(routed("x", "Rescue work went on at the mine."), await_merge=("ev-b",))
+    _, folded = reconcile(survivor, trigger)
+    return held + folded
+
+
+def test_a_merge_folds_in_claims_under_the_same_reading() -> None:
+    old = "The mine collapse on Tuesday killed nine workers, the company said."
+    plain = "The mine collapse on Tuesday killed 12 workers, the company said."
+    told = plain + " It comes after a collapse at the mine in March 2021 killed nine workers."
+    assert len(_contradictions(_merged_outputs(old, plain))) == 1
+    assert _contradictions(_merged_outputs(old, told)) == []

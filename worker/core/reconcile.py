@@ -945,7 +945,9 @@ def _elsewhere_of(work: _Work, article_id: str) -> list[Claim]:
             if "@" not in slot.partition("|")[0]:
                 continue  # a main-occasion slot
             for rec in work.records(slot):
-                work.elsewhere.setdefault(rec["article_id"], []).append(work.claim(rec))
+                claim = work.claim(rec)
+                if claim.occasion.kind != "main":
+                    work.elsewhere.setdefault(rec["article_id"], []).append(claim)
     return work.elsewhere.get(article_id, [])
 
 
