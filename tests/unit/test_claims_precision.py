@@ -119,3 +119,14 @@ def test_a_year_after_a_month_or_a_day_is_no_count() -> None:
         assert values in ([9.0], [30.0]), (text, values)
     # a bare number before the verb is still a count
     assert [c.value["value"] for c in claims("In all, 2021 people were killed.")] == [2021.0]
+
+
+def test_a_managing_director_is_no_plain_director() -> None:
+    # "managing director" heads a company, and a company head often chairs another body;
+    # read as "director" it clashed with "chairman of the … Forum" in another report.
+    md = one("Deltaline managing director Tunde Bakare said the aircraft was inspected.", "role")
+    chair = one("Tunde Bakare, chairman of the Nigerian Rotorcraft Operators Forum, said so.", "role")
+    assert (md.value["office"], md.value["org"]) == ("managing director", "Deltaline")
+    assert relate(md, chair) == "compatible"
+    director = one("Deltaline director Tunde Bakare said the aircraft was inspected.", "role")
+    assert relate(director, chair) == "conflict"

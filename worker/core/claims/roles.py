@@ -36,7 +36,7 @@ _TITLE_LIST = [
     "detective", "inspector", "superintendent", "commissioner", "prosecutor", "negotiator", "emissary",
     "actress", "actor", "singer", "rapper", "star", "general manager", "assistant general manager",
     "manager", "district attorney", "chief financial officer", "chief operating officer",
-    "chief technology officer", "cfo", "coo", "cto",
+    "chief technology officer", "cfo", "coo", "cto", "managing director",
 ]  # fmt: skip
 _TITLE_WORDS = trie_regex(_TITLE_LIST)
 _TITLE_RE = re.compile(rf"\b(?:{_TITLE_WORDS})(?!\w)", re.IGNORECASE)
