@@ -130,3 +130,8 @@ def test_a_managing_director_is_no_plain_director() -> None:
     assert relate(md, chair) == "compatible"
     director = one("Deltaline director Tunde Bakare said the aircraft was inspected.", "role")
     assert relate(director, chair) == "conflict"
+
+
+def test_a_toll_told_in_the_present_tense_has_grown() -> None:
+    for text in ("Ferry death toll rises to 23 as divers search hull", "Bus crash toll climbs to 17"):
+        assert "risen" in one(text, "quantity").hedges, text
