@@ -110,13 +110,13 @@ def test_money_ten_times_apart_is_another_happenings_money() -> None:
 
 
 def test_a_year_after_a_month_or_a_day_is_no_count() -> None:
-    for text in (
-        "It comes after a collapse at the mine in March 2021 killed nine workers.",
-        "A quake on September 12, 2019 killed 30 people.",
-        "The 12 September 2019 quake killed 30 people.",
+    for text, count in (
+        ("It comes after a collapse at the mine in March 2021 killed nine workers.", 9.0),
+        ("A quake on September 12, 2019 killed 30 people.", 30.0),
+        ("The 12 September 2019 quake killed 30 people.", 30.0),
     ):
         values = [c.value["value"] for c in claims(text) if c.predicate.startswith("killed")]
-        assert values in ([9.0], [30.0]), (text, values)
+        assert values == [count], (text, values)
     # a bare number before the verb is still a count
     assert [c.value["value"] for c in claims("In all, 2021 people were killed.")] == [2021.0]
 
