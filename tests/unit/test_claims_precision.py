@@ -135,3 +135,13 @@ def test_a_managing_director_is_no_plain_director() -> None:
 def test_a_toll_told_in_the_present_tense_has_grown() -> None:
     for text in ("Ferry death toll rises to 23 as divers search hull", "Bus crash toll climbs to 17"):
         assert "risen" in one(text, "quantity").hedges, text
+
+
+def test_a_toll_named_by_what_it_is_of() -> None:
+    for text, count in (
+        ("The death toll from the ferry sinking rose to 23.", 23.0),
+        ("The death toll from Tuesday's quake has risen to 40, officials said.", 40.0),
+        ("The toll from the storm stands at 12.", 12.0),
+    ):
+        assert one(text, "quantity").value["value"] == count, text
+    assert claims("The toll from the 2008 crash was high.") == []

@@ -340,8 +340,17 @@ _COUNT_OBJ = re.compile(
     rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
     re.IGNORECASE,
 )
+#: Verbs of a figure that grew (also what dates an update in ``times``: "rose to 22 on Wednesday").
+#: Present tense too: headlines tell a toll's growth so ("Ferry toll rises to 23").
+RISE_VERBS = (
+    r"(?:rose|risen|rises|climbed|climbs|jumped|jumps|increased|increases|grew|grown|grows|mounted|mounts)"
+)
 _TOLL = re.compile(
-    rf"\b(?P<what>death\stoll|toll|number\sof\s(?:dead|deaths|injured|casualties))\s(?:\w+\s){{0,2}}?"
+    rf"\b(?P<what>death\stoll|toll|number\sof\s(?:dead|deaths|injured|casualties))\s"
+    # "the death toll from the ferry sinking rose to 23": what the toll is of, before its verb
+    rf"(?:from\s(?:the\s|a\s)?(?:[\w'’-]+\s){{1,3}}?"
+    rf"(?=(?:has\s|had\s)?(?:{RISE_VERBS}|stood|stands|reached|hit|is|was)\s))?"
+    rf"(?:\w+\s){{0,2}}?"
     rf"(?:to|at|of|is|was|stands\sat|stood\sat|reached|hit)\s(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE})\b",
     re.IGNORECASE,
 )
@@ -524,11 +533,6 @@ def _combined(pred: str, sentence: str, end: int) -> str:
 #: the latest count of an evolving figure, which supersedes a lower one whatever the
 #: reports' times (``worker/core/reconcile.py``).
 RISEN = "risen"
-#: Verbs of a figure that grew (also what dates an update in ``times``: "rose to 22 on Wednesday").
-#: Present tense too: headlines tell a toll's growth so ("Ferry toll rises to 23").
-RISE_VERBS = (
-    r"(?:rose|risen|rises|climbed|climbs|jumped|jumps|increased|increases|grew|grown|grows|mounted|mounts)"
-)
 _RISEN = re.compile(rf"\b{RISE_VERBS}\b", re.IGNORECASE)
 
 
