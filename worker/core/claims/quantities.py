@@ -32,6 +32,7 @@ from worker.core.claims.numbers import (
     parse_number,
 )
 from worker.core.claims.roles import given_name, person_key
+from worker.core.claims.text import MONTHS
 from worker.core.claims.text import lower_aligned as _lower
 
 #: Relative widening for "about"/"around"/"approximately"-hedged numbers (10%).
@@ -434,8 +435,7 @@ _NONE_BEFORE = re.compile(r"\b(?:no|not|nobody|none)\s$")
 #: A year, not a count: after a preposition, a month ("a collapse in March 2021 killed
 #: nine") or a day of the month ("on June 3, 2019 killed").
 _YEAR_BEFORE = re.compile(
-    r"\b(?:in|since|of|by|from|until|during|year|january|february|march|april|may|june|july|"
-    r"august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|"
+    rf"\b(?:in|since|of|by|from|until|during|year|{trie_regex(MONTHS)}|"
     r"\d{1,2}(?:st|nd|rd|th)?,?)\.?\s(?:19|20)\d\d$"
 )
 
