@@ -18,7 +18,8 @@ its headline and lead (the first two sentences: news puts the main occasion firs
   "Central", "Molotov cocktail") and a game's opponent ("against Detroit") do not;
 * **who**: the main person: of the persons the article names in full (two or three
   capitalised words that are no place, organisation or title; an owner is cut off:
-  "Indonesia's North Maluku" is no person), the one the headline (2 per mention) and
+  "Indonesia's North Maluku" is no person; nor is a name the text also writes before a
+  company or facility word: "Siam Orchid" of "Siam Orchid Hotels"), the one the headline (2 per mention) and
   lead (1) name most, with at least 2; and so the main company, among the names that
   end in a company word ("Gulfhaven Polymers", "Norbeck Corp.": :data:`COMPANY_WORDS`);
 * **score**: the final scores the claims give for the main occasion;
@@ -176,6 +177,9 @@ NOT_PERSON = _words(
     studios shooting polymers chemical chemicals petrochemical petrochemicals holdings technologies
     devices pharmaceuticals logistics electronics laboratories solutions enterprises ventures telecom
     communications insurance securities bancorp resources refinery refineries energy
+    stadium railway railways factory warehouse supermarket mall resort motel hostel clinic
+    cathedral mosque synagogue terminal province region oblast prefecture governorate territory
+    krai canton pradesh emirate municipality borough parish
     """
 )
 #: Words that end a company's name ("Gulfhaven Polymers", "Norbeck Corp."): its first
@@ -185,13 +189,23 @@ COMPANY_WORDS = _words(
     petrochemical petrochemicals technologies devices pharmaceuticals logistics electronics
     laboratories solutions enterprises ventures telecom communications insurance securities bancorp
     resources refinery refineries energy airlines airways motors foods products systems mining
-    metals steel oil gas petroleum manufacturing construction shipping textiles"""
+    metals steel oil gas petroleum manufacturing construction shipping textiles hospitality
+    properties brands"""
+)
+#: Words that end the name of a thing a company runs ("Siam Orchid Hotels", "Prairie
+#: Northern Railway"): a name the text also writes before one of them (or a company word)
+#: names that thing, not a person (:func:`_thing_names`).
+THING_WORDS = _words(
+    """hotel hotels stadium railway railways rail airport factory factories mine mines refinery
+    refineries mall resort resorts hospital clinic plant tower towers tankers lines group partners
+    bank bridge dam"""
 )
 #: Words that make a place name out of a place ("Northeast Philadelphia", "Greater Cairo").
 PLACE_MODIFIERS = _words(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central upper lower greater downtown old new little great inner outer metro suburban"""
 )
+_PLACE_ADJECTIVES = _words("northern southern eastern western central")
 _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday"""
@@ -371,6 +385,8 @@ def persons_of(
     only surnames among those keys (the headline's and lead's words) are looked for.
     Runs on a line ``styled`` finds in headline case name no one."""
     common_set = set(common)
+    runs = list(runs)
+    things = _thing_names(runs)
     out: dict[str, str] = {}
     for whole, start in runs:
         if len(whole) < 2:
@@ -378,6 +394,8 @@ def persons_of(
         for run in _owner_pieces(whole):
             if len(out) >= 64:
                 break
+            if things and _names_thing(run, things):
+                continue
             surname = _surname(run, common_set, wanted) if len(run) >= 2 else None
             if surname is not None and (styled is None or not styled.at(start)):
                 key = normalise_token(surname)
@@ -386,16 +404,42 @@ def persons_of(
     return out
 
 
+def _thing_names(runs: Iterable[Run]) -> set[tuple[str, ...]]:
+    """Folded names of two or three words that the text also writes before a company or
+    :data:`THING_WORDS` word: "Siam Orchid" of "Siam Orchid Hotels" names a hotel chain
+    wherever it stands alone, not a person."""
+    out: set[tuple[str, ...]] = set()
+    for whole, _start in runs:
+        if len(whole) < 3:
+            continue
+        words = [fold(tok).rstrip(".") for tok, _initial in whole]
+        for i in range(2, len(words)):
+            if words[i] in THING_WORDS or words[i] in COMPANY_WORDS:
+                for j in range(max(0, i - 3), i - 1):
+                    out.add(tuple(words[j:i]))
+    return out
+
+
+def _names_thing(run: Sequence[tuple[str, bool]], things: set[tuple[str, ...]]) -> bool:
+    """The run is, or begins with, a thing's name ("Siam Orchid Sukhumvit": a branch)."""
+    folded = tuple(fold(tok).rstrip(".") for tok, _initial in run)
+    return any(folded[:n] in things for n in (2, 3) if n <= len(folded))
+
+
 def _owner_pieces(run: Sequence[tuple[str, bool]]) -> list[Sequence[tuple[str, bool]]]:
     """A run cut after each possessive: the owner, without its "'s", and what it owns
-    are two names ("Indonesia's North Maluku", "Jim O'Brien's Sixers")."""
+    are two names ("Indonesia's North Maluku", "Jim O'Brien's Sixers"); a last word's
+    "'s" goes too ("Prairie Northern's" is "Prairie Northern")."""
     pieces: list[Sequence[tuple[str, bool]]] = []
     begin = 0
     for i, (tok, initial) in enumerate(run):
         if i + 1 < len(run) and _POSSESSIVE.search(tok):
             pieces.append([*run[begin:i], (_POSSESSIVE.sub("", tok), initial)])
             begin = i + 1
-    pieces.append(run[begin:] if begin else run)
+    last = run[begin:] if begin else run
+    if last and _POSSESSIVE.search(last[-1][0]):
+        last = [*last[:-1], (_POSSESSIVE.sub("", last[-1][0]), last[-1][1])]
+    pieces.append(last)
     return pieces
 
 
@@ -423,6 +467,13 @@ def _surname(
         return None
     if len(lows[-1]) < 2 or _place(" ".join(words)) is not None:
         return None
+    if (
+        (words[-1].isupper() and len(words[-1]) <= 3)
+        or lows[-1] in _PLACE_ADJECTIVES
+        or lows[-1] in THING_WORDS
+        or lows[-1] in COMPANY_WORDS
+    ):
+        return None  # "Vajrakonda MD", "Nairobi FC"; "Prairie Northern" (a railway), "Helvig Tankers"
     if lows[0] in PLACE_MODIFIERS or (_known_place(words[-1]) and _place(words[0]) is not None):
         return None  # "Northeast Philadelphia", "North Maluku", "Upper Egypt"; "Reggie Bush" is a person
     head = _place(words[0])
