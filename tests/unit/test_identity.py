@@ -505,3 +505,31 @@ def test_reports_of_one_happening_are_still_compared() -> None:
     )
     (ctr,) = contradictions([LEEDS_WAREHOUSE, second], identity=True)
     assert ctr["slot"] == "response|fire_engines"
+
+
+def _quake(aid: str, source: str, day: str, killed: int, office: str) -> Article:
+    return Article(
+        id=aid,
+        source=source,
+        title="Earthquake hits Zagros foothills",
+        text="Earthquake hits Zagros foothills\n"
+        f"A strong earthquake killed {killed} people in the Zagros foothills on {day}, officials said "
+        "on Monday. Rescue teams searched collapsed homes through the night.\n"
+        f"{office} Reza Karimi said most houses were made of mud brick.",
+    )
+
+
+def test_reports_naming_other_weekdays_compare_no_figures_of_the_happening() -> None:
+    """Two undated reports of a quake that happened "on Saturday" and one "on Wednesday"
+    may be two quakes grouped as one, or two stages of one: their tolls are not compared.
+    A day a statement was made on ("officials said on Monday") names no happening, so
+    two reports of the same Saturday still disagree; and a person's office is his
+    whatever day each report tells of."""
+    sat = _quake("q1", "afp", "Saturday", 9, "Provincial governor")
+    wed = _quake("q2", "irna", "Wednesday", 14, "Interior minister")
+    assert ingest(sat).features.sig.weekdays == (5,) and ingest(wed).features.sig.weekdays == (2,)
+    slots = sorted(c["slot"] for c in contradictions([sat, wed], identity=True))
+    assert slots == ["person:karimi|role"]
+    same_day = replace(wed, text=wed.text.replace("on Wednesday", "on Saturday"))
+    slots = sorted(c["slot"] for c in contradictions([sat, same_day], identity=True))
+    assert slots == ["event|killed", "person:karimi|role"]

@@ -89,7 +89,7 @@ from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
 from worker.core.reftime import from_json as reftime_from_json
-from worker.core.signature import Signature, what_conflict
+from worker.core.signature import Signature, weekday_conflict, what_conflict
 from worker.core.signature import conflicts as signature_conflicts
 
 SCHEMA_VERSION = 1
@@ -770,7 +770,9 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         # Two reports whose identity facts conflict may be of two happenings grouped as one:
         # their figures are not compared (see "Two reports of two happenings").
         conflicts = [
-            r for r in conflicts if not other_happenings(work.articles, r["article_id"], rec["article_id"])
+            r
+            for r in conflicts
+            if not other_happenings(work.articles, r["article_id"], rec["article_id"], claim.subject)
         ]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
@@ -951,12 +953,16 @@ def _elsewhere_of(work: _Work, article_id: str) -> list[Claim]:
     return work.elsewhere.get(article_id, [])
 
 
-def other_happenings(articles: Mapping[str, Any], a: str, b: str) -> bool:
+def other_happenings(articles: Mapping[str, Any], a: str, b: str, subject: str = "") -> bool:
     """The two articles' signatures conflict on an identity fact read from their text (a
     date, a place, the main person, the kind of place struck): read alone, they tell two
     happenings, whatever grouped them into one event.  A contradiction between them
     would compare two happenings' figures, so none is raised.  The facts read from
-    claims (final scores, money amounts) are left out: they are the figures compared."""
+    claims (final scores, money amounts) are left out: they are the figures compared.
+
+    For a figure of the happening (any ``subject`` but a person's) the days of the week
+    the two leads name count too (:func:`~worker.core.signature.weekday_conflict`); a
+    person's age or office is the same whichever day each report tells of."""
     if a == b:
         return False
     sa = (articles.get(a) or {}).get("sig")
@@ -966,6 +972,8 @@ def other_happenings(articles: Mapping[str, Any], a: str, b: str) -> bool:
     mine = replace(Signature.from_json(sa), scores=(), amounts=())
     theirs = replace(Signature.from_json(sb), scores=(), amounts=())
     if what_conflict(mine, theirs):
+        return True
+    if not subject.startswith("person:") and weekday_conflict(mine, theirs):
         return True
     return bool(signature_conflicts(mine, frozenset(sa.get("n") or ()), theirs, frozenset(sb.get("n") or ())))
 
