@@ -441,3 +441,29 @@ def test_main_figures_of_reports_months_apart_are_not_compared() -> None:
     assert "contradiction" not in _types(spring, autumn)
     week = _dated("c", "March 10, 2024", "Fire kills two\nA fire killed two people in an apartment block.\n")
     assert "contradiction" in _types(spring, week)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "occasion"),
+    [
+        # a relative that-clause is about the thing it names, and takes its time
+        ("A court jailed a man over the 2019 shooting that killed three people.", "three", "earlier"),
+        ("A jury convicted her over a rampage two years ago that left two women dead.", "two", "earlier"),
+        ("A blast killed 12 workers, three years after a fire that killed five.", "five", "other_incident"),
+        ("A blast killed 12 workers, three years after a fire that killed five.", "12", "main"),
+        # the aftermath of this story's happening, told a day later, is still it
+        ("Ash fell on Tuesday, a day after an eruption that killed three people.", "three", "main"),
+        # a that-clause after a verb of saying is the report's, whatever month it was said in
+        ("Police said on Monday that the blast killed 12 people.", "12", "main"),
+        ("Police said in May that the blast killed 12 people.", "12", "main"),
+        ("A fire that killed 12 people broke out at the depot on Monday.", "12", "main"),
+        # "ago" after the figure dates the other figure, not this one
+        ("Turnout was 61 percent, the board said, against 68 percent four years ago.", "61", "not earlier"),
+    ],
+)
+def test_a_that_clause_takes_the_time_of_what_it_is_about(sentence: str, figure: str, occasion: str) -> None:
+    (claim,) = [c for c in extract_claims(_art("t", "Report\n" + sentence)) if figure in c.raw]
+    if occasion == "not earlier":
+        assert claim.occasion.kind != "earlier"
+    else:
+        assert claim.occasion.kind == occasion

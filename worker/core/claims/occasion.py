@@ -31,7 +31,9 @@ this order (the first that applies wins):
   date from :mod:`.frames` (keyed by its month or year), or an explicit year other than
   the reference year (``earlier``); "since", "so far this year", "in the past", "the
   worst since", "in history", "on record", "ever", "previous", "the last major"
-  (``background``);
+  (``background``); a relative clause takes the time of what it names ("the 2019
+  shooting that killed three", "a rampage two years ago that left two dead", "three
+  years after a fire that killed five");
 * **ordinals and series** — "the first blast", "a second attack", "another fire", "an
   aftershock", "a separate/similar incident": ``other_incident`` keyed by the ordinal;
   deeper in the article, an indefinite trigger ("a fire killed three …") introduces
@@ -187,6 +189,11 @@ _BACKGROUND = re.compile(
     # a running total at the time of writing ("police have now arrested 450"): a later
     # count of an evolving figure, not a rival one
     r"now)\b"
+)
+#: "two years ago", "18 months ago": an earlier time than the report's.
+_AGO = re.compile(
+    r"\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|a\sfew|\d+)\s"
+    r"(?:years?|months?|weeks?)\sago\b"
 )
 _YEAR = re.compile(r"(?<![\d.,$€£-])\b(?:19|20)\d\d\b(?![\d,.]\d)")
 _ORDINAL = re.compile(
@@ -509,6 +516,14 @@ def occasion_of(
         # place the clause before it names, a which-clause about the thing it names ("the
         # 2004 tsunami, which killed 170,000 people")
         lo = _clause(low, max(0, lo - 8), max(0, lo - 7))[0]
+    # A that-clause's time is the clause's before it: a relative one is about the thing
+    # it names ("the 2010 shooting that killed three", "a rampage two years ago that left
+    # two dead"), a complement takes the saying's time ("said on Monday that 12 died").
+    # Its mood stays its own (below: "said in May that the blast killed 12").
+    anchor_lo = lo
+    if lo > 0 and low[max(0, lo - 6) : lo].rstrip().endswith("that"):
+        anchor_lo = _clause(low, max(0, lo - 6), max(0, lo - 5))[0]
+    antecedent = low[anchor_lo:lo]
     clause = low[lo:hi]
     original = sent.text[lo:hi]
     is_age = f.predicate == "age"
@@ -533,7 +548,12 @@ def occasion_of(
     if m:
         return Occasion("generic", cue=m.group())
     m = _OTHER_TIME_LINK.search(low, max(0, lo - 30), lo)
-    if m and not _DEFINITE_START.match(low, lo):
+    if m is None and anchor_lo < lo:
+        # "two years after a fire that killed five"; "a day after an eruption that killed
+        # three" is this story's eruption, told the next day
+        m = _OTHER_TIME_LINK.search(low, max(0, anchor_lo - 30), anchor_lo)
+        m = m if m is not None and re.search(r"week|month|year", m.group()) else None
+    if m and not _DEFINITE_START.match(low, lo if m.end() == lo else anchor_lo):
         # ("hours after the attack this morning" is the main happening, named definitely)
         return Occasion("other_incident", cue=m.group().strip())
     m = _ONGOING.search(clause, 0, f.end - lo) if f.kind == "quantity" else None
@@ -546,8 +566,12 @@ def occasion_of(
         return Occasion("total", cue=m.group().strip())
     if frame_key:
         return Occasion("earlier", frame_key, cue=frame_key)
-    m = _search_outside(_YEAR, clause, lo, f.start, f.end)
-    if m and (main.ref_year is None or int(m.group()) != main.ref_year) and not _is_ref_date(m, clause):
+    for text, base in ((clause, lo), (antecedent, anchor_lo)):
+        m = _search_outside(_YEAR, text, base, f.start, f.end)
+        if m and (main.ref_year is None or int(m.group()) != main.ref_year) and not _is_ref_date(m, text):
+            return Occasion("earlier", m.group(), cue=m.group())
+    m = _AGO.search(antecedent) if " ago" in antecedent else None
+    if m:  # (the frames module reads "ago" in the claim's own clause)
         return Occasion("earlier", m.group(), cue=m.group())
     m = _search_outside(_BACKGROUND, clause, lo, f.start, f.end)
     if m:
