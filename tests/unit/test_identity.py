@@ -533,3 +533,40 @@ def test_reports_naming_other_weekdays_compare_no_figures_of_the_happening() -> 
     same_day = replace(wed, text=wed.text.replace("on Wednesday", "on Saturday"))
     slots = sorted(c["slot"] for c in contradictions([sat, same_day], identity=True))
     assert slots == ["event|killed", "person:karimi|role"]
+
+
+def test_a_report_with_a_fresh_toll_follows_nothing_up() -> None:
+    """A later report that names an earlier happening's year follows it up (a trial for
+    "the 2021 blast") unless it tells a fresh count of its own happening ("a blast killed
+    seven ... two years after the 2021 blast"): then the dates a year and more apart
+    tell two happenings."""
+    first = Article(
+        id="b21",
+        title="Blast at Harwick chemical plant kills four",
+        published_at="2021-05-03T09:00:00Z",
+        text="Blast at Harwick chemical plant kills four\nAn explosion at a chemical plant in Harwick "
+        "killed four workers on Sunday, officials said.",
+    )
+    trial = Article(
+        id="t23",
+        title="Plant manager convicted over Harwick blast",
+        published_at="2023-06-12T09:00:00Z",
+        text="Plant manager convicted over Harwick blast\nA court on Monday convicted the manager of the "
+        "Harwick chemical plant of negligence over the 2021 blast.",
+    )
+    second = Article(
+        id="b23",
+        title="New blast at Harwick chemical plant kills seven",
+        published_at="2023-06-12T09:00:00Z",
+        text="New blast at Harwick chemical plant kills seven\nAn explosion at the Harwick chemical plant "
+        "killed seven workers on Sunday, two years after the 2021 blast at the same site.",
+    )
+    sig_first, sig_trial, sig_second = (ingest(a).features.sig for a in (first, trial, second))
+    assert not sig_trial.fresh and sig_second.fresh and sig_first.fresh
+    assert "date" not in conflicts(sig_trial, frozenset(), sig_first, frozenset())
+    assert "date" in conflicts(sig_second, frozenset(), sig_first, frozenset())
+    agg = aggregate_add(None, sig_first)
+    assert "date" not in event_conflicts(sig_trial, frozenset(), agg, frozenset())
+    assert "date" in event_conflicts(sig_second, frozenset(), agg, frozenset())
+    # and the other way round: the fresh report is the event's, the first arrives late
+    assert "date" in event_conflicts(sig_first, frozenset(), aggregate_add(None, sig_second), frozenset())

@@ -189,6 +189,7 @@ from worker.core.signature import (
     day_gap,
     era_conflict_between,
     event_conflicts,
+    fresh_days,
     settled,
     text_signature,
 )
@@ -879,7 +880,8 @@ class EventIndex:
         gap = self.config.date_gap_days
         if days_a and days_b:
             x, y = min(((x, y) for x in days_a for y in days_b), key=lambda p: day_gap(*p))
-            if date_conflict(x, sig_a.years, y, sig_b.years, gap):
+            fresh = (x in fresh_days(a.get("sig")), y in fresh_days(b.get("sig")))
+            if date_conflict(x, sig_a.years, y, sig_b.years, gap, fresh=fresh):
                 found = settled(["date", *found], sig_a, sig_b)
         elif era_conflict_between(sig_a.years, days_a, sig_b.years, days_b):
             found = settled(["date", *found], sig_a, sig_b)

@@ -36,9 +36,11 @@ Identity conflicts (:func:`conflicts`), one per dimension:
 
 * ``date``: both are dated, the days lie more than ``DATE_GAP_DAYS`` (60) apart, and
   the later report does not mention the earlier one's year (a trial report that
-  names "the 2010 shooting" follows that shooting up); or, against an event or in a
-  merge, one side is undated and the latest year it names lies ``ERA_GAP_YEARS`` (2)
-  or more before the dated side's earliest, with a year the dated side never names
+  names "the 2010 shooting" follows that shooting up) or tells a fresh count of its
+  own happening (``fresh``: "a blast killed seven on Sunday, two years after the 2021
+  blast"); or, against an event or in a merge, one side is undated and the latest
+  year it names lies ``ERA_GAP_YEARS`` (2) or more before the dated side's earliest,
+  with a year the dated side never names
   (:func:`era_conflict`; never between two single articles, whose years are too few);
   or, between two single articles, the undated one's latest year lies ``ERA_GAP_YEARS``
   or more after the dated one's and it never names that year (:func:`later_conflict`);
@@ -61,7 +63,7 @@ is :class:`worker.core.events.EventIndex`'s business (see "Identity" there).
 Signatures travel as compact JSON (:meth:`Signature.to_json`): ``d`` days, ``p``
 places (``c:<city>``, ``s:<US-XX>``, ``n:<ISO2>``), ``m`` main person, ``x`` persons,
 ``s`` scores, ``y`` years, ``a`` amounts, ``w`` kinds of place struck, ``o`` the
-main company, ``k`` days of the week.
+main company, ``k`` days of the week, ``f`` a fresh count (1).
 """
 
 from __future__ import annotations
@@ -251,6 +253,9 @@ class Signature:
     #: The days of the week the headline and lead name (0 Monday .. 6 Sunday), but for a
     #: day something was said on ("officials said on Monday"): :func:`weekday_conflict`.
     weekdays: tuple[int, ...] = ()
+    #: The report tells a fresh count of its own happening (a main-occasion count of the
+    #: event: "the blast killed 12"): it is no follow-up of an earlier one (:func:`date_conflict`).
+    fresh: bool = False
 
     def to_json(self) -> JSON:
         out: JSON = {}
@@ -274,6 +279,8 @@ class Signature:
             out["o"] = self.org
         if self.weekdays:
             out["k"] = list(self.weekdays)
+        if self.fresh:
+            out["f"] = 1
         return out
 
     @classmethod
@@ -291,6 +298,7 @@ class Signature:
             amounts=tuple(data.get("a") or ()),
             what=tuple(data.get("w") or ()),
             weekdays=tuple(int(k) for k in data.get("k") or ()),
+            fresh=bool(data.get("f")),
             org=data.get("o"),
         )
 
@@ -773,7 +781,8 @@ def with_claims(sig: Signature, claims: Sequence[Claim], reference: ReferenceTim
             and isinstance(c.value.get("value"), int | float)
         }
     )
-    return replace(sig, days=days, scores=tuple(scores[:4]), amounts=tuple(amounts[:4]))
+    fresh = any(c.kind == "quantity" and c.subject == "event" and c.occasion.kind == "main" for c in claims)
+    return replace(sig, days=days, scores=tuple(scores[:4]), amounts=tuple(amounts[:4]), fresh=fresh)
 
 
 # --------------------------------------------------------------------------- comparing
@@ -855,14 +864,22 @@ def date_conflict(
     theirs: tuple[int, int],
     their_years: Iterable[int],
     gap_days: int,
+    *,
+    fresh: tuple[bool, bool] = (False, False),
 ) -> bool:
     """Dated more than ``gap_days`` apart, and the later report does not name the
-    earlier one's year (a trial report naming "the 2010 shooting" is its follow-up)."""
+    earlier one's year (a trial report naming "the 2010 shooting" is its follow-up), or
+    it does but tells a fresh count of its own happening (``fresh``, mine and theirs: "a blast killed
+    12 on Monday", two years after "the 2022 blast"): a follow-up tells what became of
+    an earlier happening, not a new toll."""
     if day_gap(mine, theirs) <= gap_days:
         return False
-    later_years, earlier = (set(my_years), theirs) if mine[0] > theirs[1] else (set(their_years), mine)
+    if mine[0] > theirs[1]:
+        later_years, later_fresh, earlier = set(my_years), fresh[0], theirs
+    else:
+        later_years, later_fresh, earlier = set(their_years), fresh[1], mine
     earlier_years = {_year(earlier[0]), _year(earlier[1])}
-    return not later_years & earlier_years
+    return later_fresh or not later_years & earlier_years
 
 
 def era_conflict(undated_years: Iterable[int], dated_from: int, dated_years: Iterable[int]) -> bool:
@@ -929,7 +946,8 @@ def _raw_conflicts(
 ) -> list[str]:
     out: list[str] = []
     if mine.days is not None and theirs.days is not None:
-        if date_conflict(mine.days, mine.years, theirs.days, theirs.years, gap_days):
+        fresh = (mine.fresh, theirs.fresh)
+        if date_conflict(mine.days, mine.years, theirs.days, theirs.years, gap_days, fresh=fresh):
             out.append("date")
     elif mine.days is not None:
         if later_conflict(theirs.years, mine.days[0]):
@@ -1050,6 +1068,7 @@ def aggregate_add(agg: Mapping[str, Any] | None, sig: Signature, sign: int = 1) 
         "a": list(sig.amounts),
         "w": list(sig.what),
         "o": [sig.org] if sig.org else [],
+        "f": [f"{sig.days[0]}:{sig.days[1]}"] if sig.fresh and sig.days is not None else [],
     }
     for dim, items in values.items():
         if not items:
@@ -1082,6 +1101,11 @@ def aggregate_merge(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) ->
             keep = sorted(mine, key=lambda k: (-mine[k], k))[:MAX_AGGREGATE]
             out[dim] = {k: mine[k] for k in mine if k in keep}
     return out
+
+
+def fresh_days(agg: Mapping[str, Any] | None) -> set[tuple[int, int]]:
+    """The day ranges of an aggregate's members that tell a fresh count (``f``)."""
+    return {(int(lo), int(hi)) for lo, _, hi in (str(k).partition(":") for k in (agg or {}).get("f") or {})}
 
 
 def _most_counted(counts: Mapping[str, Any]) -> str | None:
@@ -1127,7 +1151,8 @@ def event_conflicts(
     out = _raw_conflicts(replace(sig, days=None), names, theirs, event_names, gap_days)
     if sig.days is not None and days:
         nearest = min(days, key=lambda d: day_gap(sig.days or d, d))
-        if date_conflict(sig.days, sig.years, nearest, theirs.years, gap_days):
+        fresh = (sig.fresh, nearest in fresh_days(agg))
+        if date_conflict(sig.days, sig.years, nearest, theirs.years, gap_days, fresh=fresh):
             out.insert(0, "date")
     elif era_conflict_between(sig.years, (sig.days,) if sig.days else (), theirs.years, days):
         out.insert(0, "date")
