@@ -535,7 +535,7 @@ def test_reports_naming_other_weekdays_compare_no_figures_of_the_happening() -> 
     assert slots == ["event|killed", "person:karimi|role"]
 
 
-def test_a_report_with_a_fresh_toll_follows_nothing_up() -> None:
+def test_a_report_with_a_fresh_figure_follows_nothing_up() -> None:
     """A later report that names an earlier happening's year follows it up (a trial for
     "the 2021 blast") unless it tells a fresh count of its own happening ("a blast killed
     seven ... two years after the 2021 blast"): then the dates a year and more apart
@@ -570,3 +570,23 @@ def test_a_report_with_a_fresh_toll_follows_nothing_up() -> None:
     assert "date" in event_conflicts(sig_second, frozenset(), agg, frozenset())
     # and the other way round: the fresh report is the event's, the first arrives late
     assert "date" in event_conflicts(sig_first, frozenset(), aggregate_add(None, sig_second), frozenset())
+    # a length or a score of its own happening is as fresh as a toll; a person's is not
+    strike = Article(
+        id="s25",
+        title="Pilots at Aerlin strike for 48 hours",
+        published_at="2025-03-14T09:00:00Z",
+        text="Pilots at Aerlin strike for 48 hours\nPilots at Aerlin began a 48-hour strike on Friday, "
+        "three years after the 2022 stoppage over pay.",
+    )
+    stoppage = replace(first, id="s22", title="Aerlin pilots stop work", published_at="2022-07-08T09:00:00Z")
+    sig_strike = ingest(strike).features.sig
+    assert sig_strike.fresh
+    assert "date" in conflicts(sig_strike, frozenset(), ingest(stoppage).features.sig, frozenset())
+    aged = Article(
+        id="p23",
+        title="Harwick plant manager jailed",
+        published_at="2023-06-12T09:00:00Z",
+        text="Harwick plant manager jailed\nJohn Mercer, 58, the manager of the Harwick chemical plant, "
+        "was jailed on Monday over the 2021 blast.",
+    )
+    assert not ingest(aged).features.sig.fresh

@@ -36,7 +36,7 @@ Identity conflicts (:func:`conflicts`), one per dimension:
 
 * ``date``: both are dated, the days lie more than ``DATE_GAP_DAYS`` (60) apart, and
   the later report does not mention the earlier one's year (a trial report that
-  names "the 2010 shooting" follows that shooting up) or tells a fresh count of its
+  names "the 2010 shooting" follows that shooting up) or tells a fresh figure of its
   own happening (``fresh``: "a blast killed seven on Sunday, two years after the 2021
   blast"); or, against an event or in a merge, one side is undated and the latest
   year it names lies ``ERA_GAP_YEARS`` (2) or more before the dated side's earliest,
@@ -63,7 +63,7 @@ is :class:`worker.core.events.EventIndex`'s business (see "Identity" there).
 Signatures travel as compact JSON (:meth:`Signature.to_json`): ``d`` days, ``p``
 places (``c:<city>``, ``s:<US-XX>``, ``n:<ISO2>``), ``m`` main person, ``x`` persons,
 ``s`` scores, ``y`` years, ``a`` amounts, ``w`` kinds of place struck, ``o`` the
-main company, ``k`` days of the week, ``f`` a fresh count (1).
+main company, ``k`` days of the week, ``f`` a fresh figure (1).
 """
 
 from __future__ import annotations
@@ -253,8 +253,9 @@ class Signature:
     #: The days of the week the headline and lead name (0 Monday .. 6 Sunday), but for a
     #: day something was said on ("officials said on Monday"): :func:`weekday_conflict`.
     weekdays: tuple[int, ...] = ()
-    #: The report tells a fresh count of its own happening (a main-occasion count of the
-    #: event: "the blast killed 12"): it is no follow-up of an earlier one (:func:`date_conflict`).
+    #: The report tells a fresh figure of its own happening (a main-occasion count, score
+    #: or length, not a person's: "the blast killed 12", "a 48-hour strike"): it is no
+    #: follow-up of an earlier one (:func:`date_conflict`).
     fresh: bool = False
 
     def to_json(self) -> JSON:
@@ -762,6 +763,11 @@ def _most_named(
     return counts, ranked[0] if ranked else None
 
 
+#: Kinds of claim whose main-occasion figure (not a person's) makes a report a fresh
+#: one: a count, a final score or a length of its own happening.
+FRESH_KINDS = frozenset({"quantity", "duration"})
+
+
 def with_claims(sig: Signature, claims: Sequence[Claim], reference: ReferenceTime | None) -> Signature:
     """``sig`` with the reference days and the main occasion's final scores."""
     days = (reference.lo.toordinal(), reference.hi.toordinal()) if reference is not None else None
@@ -781,7 +787,10 @@ def with_claims(sig: Signature, claims: Sequence[Claim], reference: ReferenceTim
             and isinstance(c.value.get("value"), int | float)
         }
     )
-    fresh = any(c.kind == "quantity" and c.subject == "event" and c.occasion.kind == "main" for c in claims)
+    fresh = any(
+        c.kind in FRESH_KINDS and c.occasion.kind == "main" and not c.subject.startswith("person:")
+        for c in claims
+    )
     return replace(sig, days=days, scores=tuple(scores[:4]), amounts=tuple(amounts[:4]), fresh=fresh)
 
 
@@ -869,7 +878,7 @@ def date_conflict(
 ) -> bool:
     """Dated more than ``gap_days`` apart, and the later report does not name the
     earlier one's year (a trial report naming "the 2010 shooting" is its follow-up), or
-    it does but tells a fresh count of its own happening (``fresh``, mine and theirs: "a blast killed
+    it does but tells a fresh figure of its own happening (``fresh``, mine and theirs: "a blast killed
     12 on Monday", two years after "the 2022 blast"): a follow-up tells what became of
     an earlier happening, not a new toll."""
     if day_gap(mine, theirs) <= gap_days:
@@ -1104,7 +1113,7 @@ def aggregate_merge(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) ->
 
 
 def fresh_days(agg: Mapping[str, Any] | None) -> set[tuple[int, int]]:
-    """The day ranges of an aggregate's members that tell a fresh count (``f``)."""
+    """The day ranges of an aggregate's members that tell a fresh figure (``f``)."""
     return {(int(lo), int(hi)) for lo, _, hi in (str(k).partition(":") for k in (agg or {}).get("f") or {})}
 
 
