@@ -189,6 +189,15 @@ def test_what_a_company_runs_is_no_person() -> None:
     )
     assert not {"stadium", "northern", "md", "pradesh"} & set(sig.persons)
     assert sig.main is None and "kumar" in sig.persons
+    # a ship named after its prefix, a neighbourhood, a drug maker, a plural initialism
+    sig = signature_of(
+        "Ferry MF Orvik Tind runs aground",
+        "The ferry MF Orvik Tind ran aground near Oppedal on Friday, and Orvik Tind's 40 "
+        "passengers were evacuated. Residents of Maple Grove, staff of Lunera Therapeutics and "
+        "owners of Dalvik SUVs were aboard, said captain Eirik Strand.",
+    )
+    assert not {"tind", "grove", "therapeutic", "therapeutics", "suv", "suvs"} & set(sig.persons)
+    assert "strand" in sig.persons
 
 
 def test_an_owner_is_cut_from_the_name_it_owns() -> None:

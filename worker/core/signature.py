@@ -185,7 +185,8 @@ NOT_PERSON = _words(
     communications insurance securities bancorp resources refinery refineries energy
     stadium railway railways factory warehouse supermarket mall resort motel hostel clinic
     cathedral mosque synagogue terminal province region oblast prefecture governorate territory
-    krai canton pradesh emirate municipality borough parish
+    krai canton pradesh emirate municipality borough parish grove heights hills springs village
+    township estates meadows creek ridge harbour harbor
     """
 )
 #: Words that end a company's name ("Gulfhaven Polymers", "Norbeck Corp."): its first
@@ -196,7 +197,7 @@ COMPANY_WORDS = _words(
     laboratories solutions enterprises ventures telecom communications insurance securities bancorp
     resources refinery refineries energy airlines airways motors foods products systems mining
     metals steel oil gas petroleum manufacturing construction shipping textiles hospitality
-    properties brands"""
+    properties brands therapeutics biosciences biotech pharma labs motor"""
 )
 #: Words that end the name of a thing a company runs ("Siam Orchid Hotels", "Prairie
 #: Northern Railway"): a name the text also writes before one of them (or a company word)
@@ -211,6 +212,7 @@ PLACE_MODIFIERS = _words(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central upper lower greater downtown old new little great inner outer metro suburban"""
 )
+_VESSEL_PREFIXES = _words("mv ms mf ss hms uss rms fv mt hmas hmcs")
 _PLACE_ADJECTIVES = _words("northern southern eastern western central")
 _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
@@ -436,13 +438,16 @@ def persons_of(
 
 def _thing_names(runs: Iterable[Run]) -> set[tuple[str, ...]]:
     """Folded names of two or three words that the text also writes before a company or
-    :data:`THING_WORDS` word: "Siam Orchid" of "Siam Orchid Hotels" names a hotel chain
-    wherever it stands alone, not a person."""
+    :data:`THING_WORDS` word, or after a ship's prefix: "Siam Orchid" of "Siam Orchid
+    Hotels" names a hotel chain wherever it stands alone, not a person, and "Havbro
+    Stord" of "MF Havbro Stord" a ferry."""
     out: set[tuple[str, ...]] = set()
     for whole, _start in runs:
         if len(whole) < 3:
             continue
         words = [fold(tok).rstrip(".") for tok, _initial in whole]
+        if words[0] in _VESSEL_PREFIXES:  # "MF Havbro Stord": "Havbro Stord" is a ship
+            out.update(tuple(words[1:n]) for n in (3, 4) if n <= len(words))
         for i in range(2, len(words)):
             if words[i] in THING_WORDS or words[i] in COMPANY_WORDS:
                 for j in range(max(0, i - 3), i - 1):
@@ -497,13 +502,15 @@ def _surname(
         return None
     if len(lows[-1]) < 2 or _place(" ".join(words)) is not None:
         return None
+    if lows[0] in _VESSEL_PREFIXES:
+        return None  # "MF Havbro Stord", "HMS Ocean": a ship
     if (
-        (words[-1].isupper() and len(words[-1]) <= 3)
+        (words[-1].removesuffix("s").isupper() and len(words[-1]) <= 4)
         or lows[-1] in _PLACE_ADJECTIVES
         or lows[-1] in THING_WORDS
         or lows[-1] in COMPANY_WORDS
     ):
-        return None  # "Vajrakonda MD", "Nairobi FC"; "Prairie Northern" (a railway), "Helvig Tankers"
+        return None  # "Vajrakonda MD", "Kestrel SUVs"; "Prairie Northern" (a railway), "Helvig Tankers"
     if lows[0] in PLACE_MODIFIERS or (_known_place(words[-1]) and _place(words[0]) is not None):
         return None  # "Northeast Philadelphia", "North Maluku", "Upper Egypt"; "Reggie Bush" is a person
     head = _place(words[0])
