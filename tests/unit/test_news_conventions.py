@@ -709,3 +709,17 @@ def test_people_rescued_or_evacuated_are_counted_as_objects_too() -> None:
     # what is saved besides people is no rescue
     jobs = "Plant\nThe plan saved 300 jobs on Wednesday.\n"
     assert [c for c in extract_claims(_art("j", jobs)) if c.kind == "quantity"] == []
+
+
+def test_results_told_against_different_sides_are_two_games() -> None:
+    """A manager's sacking story tells the last game and the one before: "beat Harfield
+    Town 2-0" and "lost 3-1 at Kelmore Athletic" are two games, not a disputed score.
+    One game told from both sides ("Rovers beat Wanderers 2-1", "Wanderers lost 3-1 to
+    Rovers") still disagrees."""
+    a = "Rovers sack Dunmore\nRovers beat Harfield Town 2-0 on Tuesday, a week before the board met.\n"
+    b = "Dunmore out at Rovers\nRovers lost 3-1 at Kelmore Athletic on Saturday, and Dunmore was sacked.\n"
+    assert _contradictions(a, b) == []
+    c = "Rovers win derby\nRovers beat Wanderers 2-1 on Saturday in front of 20,000 fans.\n"
+    d = "Derby defeat\nWanderers lost 3-1 to Rovers on Saturday, their third defeat in a row.\n"
+    (ctr,) = _contradictions(c, d)
+    assert ctr["slot"] == "match|score"

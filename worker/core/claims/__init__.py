@@ -297,6 +297,10 @@ def _extract(article: Article, zone: tuple[str | None, str | None], ref: Referen
                         # count by place, so each is a part, keyed by its place
                         occasion = Occasion("part", name.lower(), cue=f"in {name}")
                     f = dataclasses.replace(f, value={**f.value, "where": where})
+            if f.kind == "quantity" and "score" in f.value:
+                sides = _sides_of(s)
+                if sides:
+                    f = dataclasses.replace(f, value={**f.value, "sides": sides})
             key = (f.kind, f.subject, f.predicate, start, end)
             if key in seen:
                 continue
@@ -431,6 +435,36 @@ def _where_after(sentence: str, end: int) -> tuple[dict[str, object], str, int] 
             where = {k: place[k] for k in ("key", "ancestors", "members")}
             return where, name, m.start("place") + len(name)
     return None
+
+
+#: The names a result is told against: the run of capitals right after "beat", "against",
+#: "over", "to", "at" ... ("beat Ellesford Town 2-0", "lost 3-1 at Brantford Athletic") or
+#: right before "beat", "won", "lost" ... ("City beat United").
+_SIDE_AFTER = re.compile(
+    r"\b(?:beat|beating|defeated|defeating|edged|edging|thrashed|routed|downed|stunned|against|over|"
+    r"to|at|versus|vs\.?|past)\s+(?:the\s+)?(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})"
+)
+_SIDE_BEFORE = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s+(?:beat|defeated|edged|thrashed|routed|downed|"
+    r"stunned|won|lost|drew|fell|retained|claimed)\b"
+)
+_NOT_SIDE_WORDS = (
+    "the a an he she they it his her their its monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december"
+)
+_NOT_SIDES = frozenset(_NOT_SIDE_WORDS.split())
+
+
+def _sides_of(sentence: str) -> list[str]:
+    """Who a result in ``sentence`` is told against (folded names, sorted): two scores
+    told against different sides are two games (``relate``)."""
+    out: set[str] = set()
+    for rx in (_SIDE_AFTER, _SIDE_BEFORE):
+        for m in rx.finditer(sentence):
+            words = [w for w in m.group("name").split() if w.lower() not in _NOT_SIDES]
+            if words:
+                out.add(" ".join(words).lower().removesuffix("'s").removesuffix("’s"))
+    return sorted(out)
 
 
 def _exact(c: Claim) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from worker.core.model import Claim
@@ -281,6 +281,12 @@ def _relate_place(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     return "conflict"
 
 
+def _sides_apart(a: Sequence[str] | None, b: Sequence[str] | None) -> bool:
+    """Both results name who they were against, and each names a side the other does
+    not ("City beat United" and "United lost to City" name the same two)."""
+    return bool(a and b and set(a) - set(b) and set(b) - set(a))
+
+
 def _places_apart(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
     return bool(a and b and _relate_place(a, b) == "conflict")
 
@@ -320,6 +326,10 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # "$137 million" against "$2.6 million" for one haul: not outlets disagreeing on a
         # figure but another happening's money, as the identity rule reads it (``size`` in
         # worker/core/signature.py; the same ratio).  Precision first: no contradiction.
+        return "compatible"
+    if rel == "conflict" and _sides_apart(a.value.get("sides"), b.value.get("sides")):
+        # "beat Ellesford Town 2-0" and "lost 3-1 at Brantford Athletic": each result is
+        # told against a side the other never names, so they are two games' results
         return "compatible"
     if rel == "conflict" and _places_apart(a.value.get("where"), b.value.get("where")):
         # "killed 35 people in India" and "killed 20 people in Nepal": counts of two
