@@ -467,3 +467,30 @@ def test_a_that_clause_takes_the_time_of_what_it_is_about(sentence: str, figure:
         assert claim.occasion.kind != "earlier"
     else:
         assert claim.occasion.kind == occasion
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Police had initially said 11 people were wounded, but later revised the figure.",
+        "Officials originally put the toll at 12 before a recount.",
+        "Police initially said that 15 people had been detained.",
+    ],
+)
+def test_a_figure_first_given_and_since_superseded_is_not_the_main_one(sentence: str) -> None:
+    (claim,) = [c for c in extract_claims(_art("t", "Report\n" + sentence)) if c.kind == "quantity"]
+    assert claim.occasion.kind == "background" and not claim.occasion.comparable
+
+
+def test_a_report_that_gave_the_first_count_is_not_contradicted_by_the_revision() -> None:
+    """The report that tells 11 were first said to be wounded and now eight knows the 11 as
+    the earlier count: an outlet that printed 11 is behind, not in dispute."""
+    first = _art("o", "Park shooting\nA gunman wounded 11 people at a park on Saturday, police said.\n")
+    update = _art(
+        "n",
+        "Park shooting update\nA gunman wounded eight people at a park on Saturday. Police had "
+        "initially said 11 people were wounded, but later revised the figure.\n",
+    )
+    assert _run(first, update) == []
+    plain = _art("p", "Park shooting update\nA gunman wounded eight people at a park on Saturday.\n")
+    assert [c["slot"] for c in _run(first, plain)] == ["event|injured"]

@@ -30,10 +30,11 @@ this order (the first that applies wins):
 * **time anchors** other than the article's reference time — an earlier-frame marker or
   date from :mod:`.frames` (keyed by its month or year), or an explicit year other than
   the reference year (``earlier``); "since", "so far this year", "in the past", "the
-  worst since", "in history", "on record", "ever", "previous", "the last major"
-  (``background``); a relative clause takes the time of what it names ("the 2019
-  shooting that killed three", "a rampage two years ago that left two dead", "three
-  years after a fire that killed five");
+  worst since", "in history", "on record", "ever", "previous", "the last major", and a
+  figure first given and since superseded ("had initially said 11 were wounded",
+  "earlier reported seven deaths") (``background``); a relative clause takes the time
+  of what it names ("the 2019 shooting that killed three", "a rampage two years ago
+  that left two dead", "three years after a fire that killed five");
 * **ordinals and series** — "the first blast", "a second attack", "another fire", "an
   aftershock", "a separate/similar incident": ``other_incident`` keyed by the ordinal;
   deeper in the article, an indefinite trigger ("a fire killed three …") introduces
@@ -189,6 +190,12 @@ _BACKGROUND = re.compile(
     # a running total at the time of writing ("police have now arrested 450"): a later
     # count of an evolving figure, not a rival one
     r"now)\b"
+)
+#: A figure first given, since superseded: "police had initially said 11 people were
+#: wounded", "officials earlier reported seven deaths", "at first put the toll at 12".
+_FIRST_WORD = re.compile(
+    r"\b(?:initially|originally|earlier|previously|at\sfirst|first)\s(?:had\s)?(?:said|reported|put|gave|"
+    r"estimated|announced|stated|told|counted|listed|believed|thought|feared)\b"
 )
 #: "two years ago", "18 months ago": an earlier time than the report's.
 _AGO = re.compile(
@@ -541,6 +548,9 @@ def occasion_of(
         m = None if m is not None and m.group() == "may" else m  # "said in May that …"
     if m:
         return Occasion("hypothetical", cue=m.group())
+    m = _FIRST_WORD.search(low, anchor_lo, f.start)
+    if m:  # "police had initially said 11 were wounded, but later revised it": superseded
+        return Occasion("background", cue=m.group())
     m = None if f.predicate.startswith("scheduled") else _PLANNED.search(clause, 0, f.end - lo)
     if m:  # (a "scheduled_start_time" names the plan in its predicate already)
         return Occasion("planned", cue=m.group())
