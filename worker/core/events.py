@@ -513,6 +513,10 @@ def split_groups(affinity: Sequence[Sequence[float]], threshold: float, min_part
     return max(movers, key=lambda g: (len(g), -g[0]))
 
 
+#: Keys beyond ``centroid_keys`` that :meth:`EventIndex._centroid` rounds before it cuts.
+_CENTROID_MARGIN = 16
+
+
 def _kind_weight(key: str, config: EventConfig) -> float:
     first = key[0]
     if first == "@":  # ENTITY
@@ -1095,8 +1099,14 @@ class EventIndex:
         Weighted with the statistics of now; the weights are stored so later scoring
         depends on the record alone.
         """
-        weighted = {k: round(v, 5) for k, v in self._weigh((k, v[0]) for k, v in keys.items())[0].items()}
-        ranked = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.centroid_keys]
+        limit = self.config.centroid_keys
+        weighted: Iterable[tuple[str, float]] = self._weigh((k, v[0]) for k, v in keys.items())[0].items()
+        if len(keys) > limit + _CENTROID_MARGIN:
+            # Round only the head: an item below the first limit + margin can reach the
+            # top after rounding only if that many values lie within 1e-5 of each other.
+            weighted = heapq.nsmallest(limit + _CENTROID_MARGIN, weighted, key=lambda kv: (-kv[1], kv[0]))
+        rounded = [(k, round(v, 5)) for k, v in weighted]
+        ranked = sorted(rounded, key=lambda kv: (-kv[1], kv[0]))[:limit]
         centroid = {k: v for k, v in sorted(ranked) if v > 0.0}
         return centroid, {k: [keys[k][0], keys[k][1], w] for k, w in centroid.items()}
 
