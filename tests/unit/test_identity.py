@@ -198,6 +198,9 @@ def test_what_a_company_runs_is_no_person() -> None:
     )
     assert not {"tind", "grove", "therapeutic", "therapeutics", "suv", "suvs"} & set(sig.persons)
     assert "strand" in sig.persons
+    # a company word that is a surname too still ends a person's name
+    sig = signature_of("Robert Plant tours again", "Robert Plant opened his tour in Leeds. Plant sang.")
+    assert sig.main == "plant"
 
 
 def test_an_owner_is_cut_from_the_name_it_owns() -> None:

@@ -723,3 +723,7 @@ def test_results_told_against_different_sides_are_two_games() -> None:
     d = "Derby defeat\nWanderers lost 3-1 to Rovers on Saturday, their third defeat in a row.\n"
     (ctr,) = _contradictions(c, d)
     assert ctr["slot"] == "match|score"
+    # a side's longer name is the same side
+    e = "Derby report\nManchester Rovers beat Wanderers 3-1 on Saturday in front of 20,000 fans.\n"
+    (ctr,) = _contradictions(c, e)
+    assert ctr["slot"] == "match|score"

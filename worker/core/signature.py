@@ -19,9 +19,10 @@ its headline and lead (the first two sentences: news puts the main occasion firs
 * **who**: the main person: of the persons the article names in full (two or three
   capitalised words that are no place, organisation or title; an owner is cut off:
   "Indonesia's North Maluku" is no person; nor is a name the text also writes before a
-  company or facility word: "Siam Orchid" of "Siam Orchid Hotels"), the one the headline (2 per mention) and
-  lead (1) name most, with at least 2; and so the main company, among the names that
-  end in a company word ("Gulfhaven Polymers", "Norbeck Corp.": :data:`COMPANY_WORDS`);
+  company or facility word: "Siam Orchid" of "Siam Orchid Hotels"), the one the
+  headline (2 per mention) and lead (1) name most, with at least 2; and so the main
+  company, among the names that end in a company word ("Gulfhaven Polymers", "Norbeck
+  Corp.": :data:`COMPANY_WORDS`);
 * **score**: the final scores the claims give for the main occasion;
 * **how big**: the money amounts the claims give for the main occasion;
 * **what**: the kind of place the happening struck (:data:`FACILITIES`: a warehouse, a
@@ -212,6 +213,8 @@ PLACE_MODIFIERS = _words(
     """north south east west northeast northwest southeast southwest northern southern eastern
     western central upper lower greater downtown old new little great inner outer metro suburban"""
 )
+#: Company and thing words that are surnames too ("Robert Plant", "Danielle Steel").
+_SURNAMES_TOO = _words("plant tower towers bridge dam bank mine lines rail steel oil gas co motor")
 _VESSEL_PREFIXES = _words("mv ms mf ss hms uss rms fv mt hmas hmcs")
 _PLACE_ADJECTIVES = _words("northern southern eastern western central")
 _MONTHS_DAYS = _words(
@@ -507,8 +510,7 @@ def _surname(
     if (
         (words[-1].removesuffix("s").isupper() and len(words[-1]) <= 4)
         or lows[-1] in _PLACE_ADJECTIVES
-        or lows[-1] in THING_WORDS
-        or lows[-1] in COMPANY_WORDS
+        or ((lows[-1] in THING_WORDS or lows[-1] in COMPANY_WORDS) and lows[-1] not in _SURNAMES_TOO)
     ):
         return None  # "Vajrakonda MD", "Kestrel SUVs"; "Prairie Northern" (a railway), "Helvig Tankers"
     if lows[0] in PLACE_MODIFIERS or (_known_place(words[-1]) and _place(words[0]) is not None):
@@ -885,9 +887,9 @@ def date_conflict(
 ) -> bool:
     """Dated more than ``gap_days`` apart, and the later report does not name the
     earlier one's year (a trial report naming "the 2010 shooting" is its follow-up), or
-    it does but tells a fresh figure of its own happening (``fresh``, mine and theirs: "a blast killed
-    12 on Monday", two years after "the 2022 blast"): a follow-up tells what became of
-    an earlier happening, not a new toll."""
+    it does but tells a fresh figure of its own happening (``fresh``, mine and theirs:
+    "a blast killed 12 on Monday", two years after "the 2022 blast"): a follow-up tells
+    what became of an earlier happening, not a new toll."""
     if day_gap(mine, theirs) <= gap_days:
         return False
     if mine[0] > theirs[1]:

@@ -283,8 +283,16 @@ def _relate_place(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
 
 def _sides_apart(a: Sequence[str] | None, b: Sequence[str] | None) -> bool:
     """Both results name who they were against, and each names a side the other does
-    not ("City beat United" and "United lost to City" name the same two)."""
-    return bool(a and b and set(a) - set(b) and set(b) - set(a))
+    not ("City beat United" and "United lost to City" name the same two; "Manchester
+    City" is "City": a name sharing a word with one of the other's is no other side)."""
+    if not a or not b:
+        return False
+
+    def unmatched(xs: Sequence[str], ys: Sequence[str]) -> bool:
+        words = {w for y in ys for w in y.split()}
+        return any(not set(x.split()) & words for x in xs)
+
+    return unmatched(a, b) and unmatched(b, a)
 
 
 def _places_apart(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> bool:
