@@ -545,6 +545,18 @@ def test_reports_naming_other_weekdays_compare_no_figures_of_the_happening() -> 
     same_day = replace(wed, text=wed.text.replace("on Wednesday", "on Saturday"))
     slots = sorted(c["slot"] for c in contradictions([sat, same_day], identity=True))
     assert slots == ["event|killed", "person:karimi|role"]
+    # a figure is of the day its own sentence names, whatever the lead says
+    late = Article(
+        id="q3",
+        source="dpa",
+        title="Survivors describe Zagros quake",
+        text="Survivors describe Zagros quake\nSurvivors spoke of the roar and the dust. Many "
+        "slept outside.\nFourteen people died in Wednesday's earthquake in the Zagros foothills.",
+    )
+    assert ingest(late).features.sig.weekdays == ()
+    assert [c["slot"] for c in contradictions([sat, late], identity=True)] == []
+    told_saturday = replace(late, id="q4", text=late.text.replace("Wednesday's", "Saturday's"))
+    assert [c["slot"] for c in contradictions([sat, told_saturday], identity=True)] == ["event|killed"]
 
 
 def test_a_report_with_a_fresh_figure_follows_nothing_up() -> None:

@@ -89,7 +89,7 @@ from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
 from worker.core.reftime import from_json as reftime_from_json
-from worker.core.signature import Signature, weekday_conflict, what_conflict
+from worker.core.signature import Signature, weekdays_of, what_conflict
 from worker.core.signature import conflicts as signature_conflicts
 
 SCHEMA_VERSION = 1
@@ -772,7 +772,8 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         conflicts = [
             r
             for r in conflicts
-            if not other_happenings(work.articles, r["article_id"], rec["article_id"], claim.subject)
+            if not other_happenings(work.articles, r["article_id"], rec["article_id"])
+            and not other_days(work, r, rec, claim)
         ]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
@@ -953,16 +954,13 @@ def _elsewhere_of(work: _Work, article_id: str) -> list[Claim]:
     return work.elsewhere.get(article_id, [])
 
 
-def other_happenings(articles: Mapping[str, Any], a: str, b: str, subject: str = "") -> bool:
+def other_happenings(articles: Mapping[str, Any], a: str, b: str) -> bool:
     """The two articles' signatures conflict on an identity fact read from their text (a
     date, a place, the main person, the kind of place struck): read alone, they tell two
     happenings, whatever grouped them into one event.  A contradiction between them
     would compare two happenings' figures, so none is raised.  The facts read from
     claims (final scores, money amounts) are left out: they are the figures compared.
-
-    For a figure of the happening (any ``subject`` but a person's) the days of the week
-    the two leads name count too (:func:`~worker.core.signature.weekday_conflict`); a
-    person's age or office is the same whichever day each report tells of."""
+    (The days of the week each figure is told of: :func:`other_days`.)"""
     if a == b:
         return False
     sa = (articles.get(a) or {}).get("sig")
@@ -973,9 +971,29 @@ def other_happenings(articles: Mapping[str, Any], a: str, b: str, subject: str =
     theirs = replace(Signature.from_json(sb), scores=(), amounts=())
     if what_conflict(mine, theirs):
         return True
-    if not subject.startswith("person:") and weekday_conflict(mine, theirs):
-        return True
     return bool(signature_conflicts(mine, frozenset(sa.get("n") or ()), theirs, frozenset(sb.get("n") or ())))
+
+
+def other_days(work: _Work, stored: Mapping[str, Any], rec: Mapping[str, Any], claim: Claim) -> bool:
+    """A figure of the happening (any subject but a person's) told of days of the week
+    the other's never names: "three people died in Wednesday's avalanche" against "an
+    avalanche killed four on Saturday".  Each figure is of the days its own sentence
+    names, else of the days its article's headline and lead name
+    (:func:`~worker.core.signature.weekday_conflict`).  Two happenings, or two stages of
+    one (a toll on Sunday and on Tuesday): no disagreement either way.  A person's age
+    or office is the same whichever day each report tells of."""
+    if claim.subject.startswith("person:"):
+        return False
+    mine = _days_of(work.articles, rec["article_id"], claim.sentence)
+    theirs = _days_of(work.articles, stored["article_id"], work.claim(stored).sentence)
+    return bool(mine and theirs and not set(mine) & set(theirs))
+
+
+def _days_of(articles: Mapping[str, Any], article_id: str, sentence: str) -> tuple[int, ...]:
+    days = weekdays_of("", sentence)
+    if days:
+        return days
+    return tuple(int(k) for k in ((articles.get(article_id) or {}).get("sig") or {}).get("k") or ())
 
 
 def reference_of(articles: Mapping[str, Any], article_id: str) -> ReferenceTime | None:
