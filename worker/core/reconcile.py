@@ -981,8 +981,9 @@ def other_days(work: _Work, stored: Mapping[str, Any], rec: Mapping[str, Any], c
     names, else of the days its article's headline and lead name
     (:func:`~worker.core.signature.weekday_conflict`).  Two happenings, or two stages of
     one (a toll on Sunday and on Tuesday): no disagreement either way.  A person's age
-    or office is the same whichever day each report tells of."""
-    if claim.subject.startswith("person:"):
+    or office is the same whichever day each report tells of, and a date or a time
+    states the when itself: "late Monday" against "on Sunday" is the disagreement."""
+    if claim.subject.startswith("person:") or claim.kind in ("date", "time"):
         return False
     mine = _days_of(work.articles, rec["article_id"], claim.sentence)
     theirs = _days_of(work.articles, stored["article_id"], work.claim(stored).sentence)
