@@ -89,7 +89,7 @@ from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
 from worker.core.reftime import from_json as reftime_from_json
-from worker.core.signature import Signature, weekdays_of, what_conflict
+from worker.core.signature import Signature, weekdays_apart, weekdays_of, what_conflict
 from worker.core.signature import conflicts as signature_conflicts
 
 SCHEMA_VERSION = 1
@@ -979,15 +979,14 @@ def other_days(work: _Work, stored: Mapping[str, Any], rec: Mapping[str, Any], c
     the other's never names: "three people died in Wednesday's avalanche" against "an
     avalanche killed four on Saturday".  Each figure is of the days its own sentence
     names, else of the days its article's headline and lead name
-    (:func:`~worker.core.signature.weekday_conflict`).  Two happenings, or two stages of
+    (:func:`~worker.core.signature.weekdays_apart`).  Two happenings, or two stages of
     one (a toll on Sunday and on Tuesday): no disagreement either way.  A person's age
     or office is the same whichever day each report tells of, and a date or a time
     states the when itself: "late Monday" against "on Sunday" is the disagreement."""
     if claim.subject.startswith("person:") or claim.kind in ("date", "time"):
         return False
     mine = _days_of(work.articles, rec["article_id"], claim.sentence)
-    theirs = _days_of(work.articles, stored["article_id"], work.claim(stored).sentence)
-    return bool(mine and theirs and not set(mine) & set(theirs))
+    return weekdays_apart(mine, _days_of(work.articles, stored["article_id"], work.claim(stored).sentence))
 
 
 def _days_of(articles: Mapping[str, Any], article_id: str, sentence: str) -> tuple[int, ...]:

@@ -30,7 +30,7 @@ its headline and lead (the first two sentences: news puts the main occasion firs
   (:func:`what_conflict`); the per-event stage compares no figures across it;
 * **which day**: the days of the week the headline and the prose's lead name, but for
   days something was said on.  Not a grouping dimension either
-  (:func:`weekday_conflict`): the per-event stage compares no figures of the happening
+  (:func:`weekdays_apart`): the per-event stage compares no figures of the happening
   across it.
 
 Identity conflicts (:func:`conflicts`), one per dimension:
@@ -256,7 +256,7 @@ class Signature:
     #: headline or twice in the lead.
     org: str | None = None
     #: The days of the week the headline and lead name (0 Monday .. 6 Sunday), but for a
-    #: day something was said on ("officials said on Monday"): :func:`weekday_conflict`.
+    #: day something was said on ("officials said on Monday"): :func:`weekdays_apart`.
     weekdays: tuple[int, ...] = ()
     #: The report tells a fresh figure of its own happening (a main-occasion count, score
     #: or length, not a person's: "the blast killed 12", "a 48-hour strike"): it is no
@@ -1016,14 +1016,14 @@ def weekdays_of(title: str, lead: str) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
-def weekday_conflict(mine: Signature, theirs: Signature) -> bool:
-    """Both name days of the week in their headline and lead, and no day is shared (an
-    avalanche "on Saturday" and "Wednesday's avalanche").  Two reports of one happening
-    name the same day more often than not, but not always (of the development set's pairs
-    of one topic that both name weekdays, 206 of 733 same-event pairs share none, and 539
-    of 720 look-alike pairs): too weak for grouping, enough to keep two reports' figures
-    from being compared (``other_happenings`` in ``worker/core/reconcile.py``)."""
-    return bool(mine.weekdays and theirs.weekdays and not set(mine.weekdays) & set(theirs.weekdays))
+def weekdays_apart(mine: Collection[int], theirs: Collection[int]) -> bool:
+    """Both name days of the week, and no day is shared (an avalanche "on Saturday" and
+    "Wednesday's avalanche").  Two reports of one happening name the same day more often
+    than not, but not always (of the development set's pairs of one topic whose headlines
+    and leads both name weekdays, 206 of 733 same-event pairs share none, and 539 of 720
+    look-alike pairs): too weak for grouping, enough to keep two figures from being
+    compared (``other_days`` in ``worker/core/reconcile.py``)."""
+    return bool(mine and theirs and not set(mine) & set(theirs))
 
 
 def size_conflict(mine: Iterable[str], theirs: Iterable[str]) -> bool:
