@@ -727,3 +727,96 @@ def test_results_told_against_different_sides_are_two_games() -> None:
     e = "Derby report\nManchester Rovers beat Wanderers 3-1 on Saturday in front of 20,000 fans.\n"
     (ctr,) = _contradictions(c, e)
     assert ctr["slot"] == "match|score"
+
+
+# -- counts a sentence reads together (quantities._counts_together) ------------------------
+
+FERRY_DEAD_MISSING = (
+    "Ferry capsizes off Lombok\nFive people died and two were missing after a ferry capsized off Lombok "
+    "on Tuesday, rescuers said.\n"
+)
+
+
+@pytest.mark.parametrize("dead", ["Six", "Seven"])
+def test_a_toll_beside_the_missing_may_yet_count_them(dead: str) -> None:
+    later = f"Lombok ferry\n{dead} people were killed when a ferry capsized off Lombok on Tuesday.\n"
+    assert _contradictions(FERRY_DEAD_MISSING, later) == []
+    assert _contradictions(later, FERRY_DEAD_MISSING) == []
+
+
+@pytest.mark.parametrize("dead", ["Three", "Nine"])
+def test_the_missing_do_not_excuse_a_lower_toll_or_one_beyond_them(dead: str) -> None:
+    other = f"Lombok ferry\n{dead} people were killed when a ferry capsized off Lombok on Tuesday.\n"
+    assert len(_contradictions(FERRY_DEAD_MISSING, other)) == 1
+
+
+def test_counts_told_after_a_toll_grew_are_the_latest() -> None:
+    first = (
+        "Landslide in Nepal\nA landslide killed at least eight people in western Nepal on Monday, "
+        "injuring about 20, police said.\n"
+    )
+    later = (
+        "Nepal landslide toll\nThe number of people killed by Monday's landslide in western Nepal, in "
+        "Karnali province, has risen to 11, with 31 people injured, police said.\n"
+    )
+    (injured,) = [c for c in extract_claims(_art("b", later)) if c.predicate == "injured"]
+    assert "risen" in injured.hedges
+    assert _contradictions(first, later) == []
+    # counts told before the growth are not revised by it
+    before = "Nepal landslide\nThirty people were injured, and the toll rose to 11, police said.\n"
+    (hurt,) = [c for c in extract_claims(_art("c", before)) if c.predicate == "injured"]
+    assert "risen" not in hurt.hedges
+
+
+def test_a_toll_grown_after_a_long_description_is_read() -> None:
+    text = (
+        "Avalanche\nThe death toll from Saturday's avalanche in the Val d'Isere ski area rose to four late "
+        "on Saturday evening, police said.\n"
+    )
+    (toll,) = [c for c in extract_claims(_art("a", text)) if c.predicate == "killed"]
+    assert (toll.value["lo"], toll.hedges) == (4.0, ("risen",))
+
+
+def test_an_earlier_figure_given_elliptically_is_background() -> None:
+    later = (
+        "Stabbing at school\nFive students were hurt in the attack, according to a district "
+        "statement; police had earlier said four.\n"
+    )
+    first = (
+        "School stabbing\nA teenager wounded four students at a school in Leeds on Thursday, police said.\n"
+    )
+    claims = [c for c in extract_claims(_art("b", later)) if c.predicate.startswith("injured")]
+    assert sorted((c.value["lo"], c.occasion.kind) for c in claims) == [(4.0, "background"), (5.0, "main")]
+    assert _contradictions(first, later) == []
+    assert _contradictions(later, first) == []
+    three = "School stabbing\nA teenager wounded three students at a school in Leeds on Thursday.\n"
+    assert len(_contradictions(three, later)) == 1  # a figure the later report never gave
+
+
+def test_an_article_giving_two_voices_counts_disputes_neither() -> None:
+    both = (
+        "Building collapse\nThe block collapsed in Accra on Monday, killing seven people by the city's count "
+        "and nine by the fire service's.\n"
+    )
+    claims = [c for c in extract_claims(_art("a", both)) if c.predicate == "killed"]
+    assert sorted(c.value["lo"] for c in claims) == [7.0, 9.0]
+    nine = "Accra collapse\nNine people were killed when a block collapsed in Accra on Monday.\n"
+    assert _contradictions(both, nine) == []
+    assert _contradictions(nine, both) == []
+
+
+def test_the_same_missing_in_both_reports_explain_no_higher_toll() -> None:
+    other = (
+        "Lombok ferry\nSeven people died and two were missing after a ferry capsized off Lombok on Tuesday.\n"
+    )
+    assert len(_contradictions(FERRY_DEAD_MISSING, other)) == 1
+
+
+def test_what_still_remains_is_told_as_of_its_writing() -> None:
+    later = "Lombok ferry\nRescuers found more bodies on Wednesday, and two people were still missing.\n"
+    (missing,) = [c for c in extract_claims(_art("b", later)) if c.predicate == "missing"]
+    assert "still" in missing.hedges
+    assert _contradictions(FERRY_DEAD_MISSING.replace("two were", "nine were"), later) == []
+    remain = "Lombok ferry\nFive people died, and nine remain missing after the ferry capsized off Lombok.\n"
+    (count,) = [c for c in extract_claims(_art("c", remain)) if c.predicate == "missing"]
+    assert (count.value["lo"], count.hedges) == (9.0, ("still",))

@@ -17,6 +17,7 @@ An exact number is the point [v, v].
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -330,7 +331,8 @@ _CV = "|".join(_COUNT_VERBS)
 _COUNT_SUBJ = re.compile(
     rf"(?<![\w.,-])(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:of\s)?(?:more\s)?(?P<noun>{_PEOPLE})|\sof\sthem|\sof\sthose)?"
-    rf"(?:\s(?:were|was|have\sbeen|had\sbeen|are|got|have|had|been|(?:could|would|may|might|will|can)"
+    rf"(?:\s(?:(?P<still>(?:were|was|are|is)\sstill|still|remain|remains|remained)|"
+    rf"were|was|have\sbeen|had\sbeen|are|got|have|had|been|(?:could|would|may|might|will|can)"
     rf"(?:\shave)?(?:\sbe|\sbeen)?))?\s(?P<verb>{_CV})\b",
     re.IGNORECASE,
 )
@@ -347,10 +349,13 @@ RISE_VERBS = (
     r"(?:rose|risen|rises|climbed|climbs|jumped|jumps|increased|increases|grew|grown|grows|mounted|mounts)"
 )
 _TOLL = re.compile(
-    rf"\b(?P<what>death\stoll|toll|number\sof\s(?:dead|deaths|injured|casualties))\s"
-    # "the death toll from the ferry sinking rose to 23": what the toll is of, before its verb
+    rf"\b(?P<what>death\stoll|toll|number\sof\s(?:people\s|persons\s)?"
+    rf"(?:dead|deaths|killed|injured|wounded|hurt|casualties))\s"
+    # "the death toll from the ferry sinking rose to 23": what the toll is of, before its verb;
+    # told as grown, it may be long ("killed by Wednesday's earthquake in X, in Y, has risen to")
     rf"(?:from\s(?:the\s|a\s)?(?:[\w'’-]+\s){{1,3}}?"
-    rf"(?=(?:has\s|had\s)?(?:{RISE_VERBS}|stood|stands|reached|hit|is|was)\s))?"
+    rf"(?=(?:has\s|had\s)?(?:{RISE_VERBS}|stood|stands|reached|hit|is|was)\s)|"
+    rf"(?:from|by|in|after)\s[^.;:!?]{{1,90}}?,?\s(?=(?:has\s|had\s)?{RISE_VERBS}\sto\s))?"
     rf"(?:\w+\s){{0,2}}?"
     rf"(?:to|at|of|is|was|stands\sat|stood\sat|reached|hit)\s(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE})\b",
     re.IGNORECASE,
@@ -441,9 +446,14 @@ _YEAR_BEFORE = re.compile(
 
 
 def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
+    """The sentence's counts of people, read together (see :func:`_counts_together`)."""
     low = _lower(sentence, low)
     if not contains_any(low, _COUNT_GATE):
         return
+    yield from _counts_together(sentence, list(_counts(sentence, low)))
+
+
+def _counts(sentence: str, low: str) -> Iterator[Found]:
     seen: set[tuple[int, int]] = set()
     for m in _count_subj_matches(sentence, low):
         if _NONE_BEFORE.search(low, max(0, m.start("num") - 8), m.start("num")):
@@ -461,9 +471,8 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
             continue
         pred = _combined(_COUNT_VERBS[m.group("verb").lower()], sentence, m.end())
         seen.add((m.start("num"), m.end("num")))
-        yield Found(
-            "quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), _h(m.group("hedge"))
-        )
+        hedges = _h(m.group("hedge")) + ((STILL,) if m.group("still") else ())
+        yield Found("quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), hedges)
     for m in _count_obj_matches(sentence, low):
         verb = m.group("verb").lower()
         if verb in ("left", "leaving") and not m.group("dead"):
@@ -501,13 +510,69 @@ def counts(sentence: str, low: str | None = None) -> Iterator[Found]:
     if "toll" in low or "number of" in low:
         for m in _TOLL.finditer(sentence):
             what = m.group("what").lower()
-            pred = "injured" if "injured" in what else "killed"
+            pred = "injured" if any(w in what for w in ("injured", "wounded", "hurt")) else "killed"
             val = _count_value(m.group("num"), m.group("hedge"))
             if val is not None:
                 hedges = _h(m.group("hedge"))
                 if _RISEN.search(m.group()):
                     hedges = (*hedges, RISEN)
                 yield Found("quantity", "event", pred, val, m.start(), m.end(), hedges)
+
+
+#: A count the sentence gives again, elliptically, as another voice's or an earlier
+#: figure: "seven people by the state's count and eight by the emergency agency's",
+#: "Five students were hurt ...; police had earlier said four."  The bare number takes the
+#: count's measure.
+_ALT_COUNT = re.compile(
+    rf"\s(?:by|according\sto)\s[^.;:!?]{{1,50}}?,?\s(?:and|but|while|whereas|or)\s"
+    rf"(?:(?i:(?P<hedge>{_HEDGE}))\s)?(?P<num>{NUMBER_RE})\s(?:by|according\sto)\s"
+)
+_EARLIER_COUNT = re.compile(
+    rf"[;,]\s(?:[\w’'-]+\s){{0,4}}?(?:had\s)?(?:initially|originally|earlier|previously|at\sfirst|first)\s"
+    rf"(?:had\s)?(?:said|reported|given|counted|put\s(?:it|the\s(?:toll|number|figure|count))\sat)\s"
+    rf"(?:(?i:(?P<hedge>{_HEDGE}))\s)?(?P<num>{NUMBER_RE})(?=\s?[.;,)]|\s?$)",
+    re.IGNORECASE,
+)
+
+
+def _counts_together(sentence: str, found: list[Found]) -> Iterator[Found]:
+    """What a sentence's counts say of each other.
+
+    * A count told after a toll's growth ("has risen to six, with 47 people injured") is
+      one of the latest counts: it carries :data:`RISEN` as the toll does.
+    * The dead beside the missing ("Three dead, one missing") bound a toll that may yet
+      count the missing: the death count carries ``missing`` and ``relate`` reads a higher
+      toll within that many as no disagreement.
+    * A count given again elliptically (:data:`_ALT_COUNT`, :data:`_EARLIER_COUNT`) is a
+      second count of the same measure; the article then holds two values (another
+      voice's, or an earlier one), which the claim layer keeps from being compared.
+    """
+    rise = _RISEN_TO.search(sentence)
+    missing = sum(
+        float(f.value["lo"])
+        for f in found
+        if f.predicate == "missing" and isinstance(f.value.get("lo"), int | float)
+    )
+    taken = {(f.start, f.end) for f in found}
+    for f in found:
+        out = f
+        if rise is not None and f.start > rise.start() and RISEN not in f.hedges:
+            out = dataclasses.replace(out, hedges=(*out.hedges, RISEN))
+        if missing and f.predicate.partition(":")[0] in ("killed", "dead"):
+            out = dataclasses.replace(out, value={**out.value, "missing": missing})
+        yield out
+        for rx in (_ALT_COUNT, _EARLIER_COUNT):
+            m = rx.match(sentence, f.end) if rx is _ALT_COUNT else rx.search(sentence, f.end)
+            if m is None or any(s <= m.start("num") < e for s, e in taken):
+                continue
+            if rx is _EARLIER_COUNT and any(f.end < g.start < m.start() for g in found):
+                continue  # another count stands between: the bare number is not this one's
+            val = _count_value(m.group("num"), m.group("hedge"))
+            if val is not None:
+                taken.add((m.start("num"), m.end("num")))
+                yield Found(
+                    f.kind, f.subject, f.predicate, val, m.start("num"), m.end("num"), _h(m.group("hedge"))
+                )
 
 
 #: "Fifty people were killed or are missing", "left 30 dead or injured": one count of two
@@ -533,7 +598,13 @@ def _combined(pred: str, sentence: str, end: int) -> str:
 #: the latest count of an evolving figure, which supersedes a lower one whatever the
 #: reports' times (``worker/core/reconcile.py``).
 RISEN = "risen"
+#: The hedge of a count told as what remains ("nine remain missing", "two are still in
+#: hospital"): a remainder at the time of writing, which the search or the recovery
+#: changes; two such counts are not a disagreement (``relate``).
+STILL = "still"
 _RISEN = re.compile(rf"\b{RISE_VERBS}\b", re.IGNORECASE)
+#: A figure grown to a level ("has risen to six"): the counts told after it are the latest.
+_RISEN_TO = re.compile(rf"\b{RISE_VERBS}\s(?:to|past|above)\s", re.IGNORECASE)
 
 
 def _h(hedge: str | None) -> tuple[str, ...]:

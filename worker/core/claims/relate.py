@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from worker.core.claims.quantities import STILL
 from worker.core.model import Claim
 
 RULES: dict[str, str] = {
@@ -343,6 +344,15 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # "killed 35 people in India" and "killed 20 people in Nepal": counts of two
         # places, neither inside the other (a city inside its country still compares)
         return "compatible"
+    if rel == "conflict" and a.kind == "quantity" and STILL in (*a.hedges, *b.hedges):
+        # "two people were still missing" against "nine missing": what remains is told
+        # as of its writing, and the search changes it
+        return "compatible"
+    if rel == "conflict" and (_missing_counted(a, b) or _missing_counted(b, a)):
+        # "Three dead, one missing" and "Four die as missing skier is found": the toll
+        # told beside the missing may yet count them, so a higher one within as many is
+        # no disagreement.
+        return "compatible"
     if rel == "conflict" and _perpetrator_counted(a, b):
         # "Gunman kills 12" and "Eleven were killed; the gunman also died": a toll may
         # count the perpetrator or not, so one apart is no disagreement.
@@ -358,6 +368,21 @@ def relate(a: Claim, b: Claim, rules: bool = True) -> str:
         # be father and son, "Kimani Gray" and "Mahnefah Gray" are siblings. Precision first.
         return "compatible"
     return rel
+
+
+def _missing_counted(a: Claim, b: Claim) -> bool:
+    """``a`` is a toll told beside ``missing`` people, and ``b`` is higher by no more than
+    the missing ``b`` no longer counts: the dead and the missing together are what both
+    reports must agree on ("14 dead, nine missing" against "17 dead, nine missing" is a
+    disagreement; against "17 dead" it may be three of the missing found)."""
+    missing = a.value.get("missing") if a.kind == "quantity" else None
+    if not isinstance(missing, int | float) or missing <= 0:
+        return False
+    theirs = b.value.get("missing")
+    found = missing - (float(theirs) if isinstance(theirs, int | float) else 0.0)
+    _, ahi, _, _ = _bounds(a.value)
+    blo, _, _, _ = _bounds(b.value)
+    return ahi < blo <= ahi + found + _EPS
 
 
 def _perpetrator_counted(a: Claim, b: Claim) -> bool:
