@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from worker.core.claims import describe, extract_claims, relate
+from worker.core.claims.quantities import ages
 from worker.core.model import Article, Claim
 
 
@@ -512,3 +513,10 @@ def test_language_gate_and_spans() -> None:
     (c,) = claims_of(text, "duration", language="en")
     assert text[c.span[0] : c.span[1]] == c.raw
     assert c.raw in c.sentence
+
+
+def test_a_place_before_ages_is_no_person() -> None:
+    found = list(ages("The victims, three men from Bavaria aged 34, 38 and 45, were named on Sunday."))
+    assert found == []
+    (age,) = ages("Anna Berg, aged 34, a nurse from Munich, was among the dead.")
+    assert (age.subject, age.value["lo"]) == ("person:berg", 34.0)

@@ -660,6 +660,10 @@ def _age(v: float, name: str) -> dict[str, Any]:
     return value
 
 
+#: What stands before a place, not a person: "from Bavaria", "in Leeds", "near Lyon".
+_PLACE_BEFORE = re.compile(r"\b(?:from|in|near)\s$")
+
+
 def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
     """Ages of people.  A pronoun's age, or an age at death with no name before it, gets the
     subject :data:`MAIN_PERSON` for the caller to resolve (or drop)."""
@@ -685,6 +689,8 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
             value = _age(v, names[-1].group()) if names else interval(v, None, "years")
             yield Found("quantity", key, "age", value, m.start(), m.end())
     for m in _AGE_AGED.finditer(sentence) if aged else ():
+        if _PLACE_BEFORE.search(sentence, max(0, m.start() - 6), m.start()):
+            continue  # "three men from Bavaria aged 34, 38 and 45": the name is a place
         key = person_key(m.group("name"))
         v = float(m.group("age"))
         if key and 0 < v < 130:
@@ -698,6 +704,8 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
     if past:
         return  # "Smith, 62, told reporters in 2015": an age at a past date, not today's
     for m in _AGE_APPOS.finditer(sentence) if appos else ():
+        if _PLACE_BEFORE.search(sentence, max(0, m.start() - 6), m.start()):
+            continue  # "a woman from Leeds, 34, and ...": the name is a place
         key = person_key(m.group("name"))
         v = float(m.group("age"))
         if key and 0 < v < 130 and not re.match(r"\s?\d{4}", sentence[m.end() : m.end() + 6]):
