@@ -614,3 +614,16 @@ def test_a_report_with_a_fresh_figure_follows_nothing_up() -> None:
         "was jailed on Monday over the 2021 blast.",
     )
     assert not ingest(aged).features.sig.fresh
+
+
+def test_mountains_lakes_and_month_abbreviations_are_no_persons() -> None:
+    """A name after "Mount", "Lake", "Cape" or "Fort" (also hyphenated, "Aoraki-Mount
+    Cook"), a name ending in a landform word ("Tasman Glacier") and a dateline's "Sun
+    Sep" name no one; the climber named in full still does."""
+    sig = signature_of(
+        "Climber dies in fall on Aoraki-Mount Cook",
+        "Sun Sep 15 2013. A British climber, Robert Buckley, died after a fall near the Tasman "
+        "Glacier on Aoraki Mount Cook, police said. Lake Pukaki rescuers flew to Mount Cook Village.",
+    )
+    assert not {"cook", "glacier", "sep", "pukaki", "village"} & set(sig.persons)
+    assert "buckley" in sig.persons

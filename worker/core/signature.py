@@ -206,7 +206,8 @@ COMPANY_WORDS = _words(
 THING_WORDS = _words(
     """hotel hotels stadium railway railways rail airport factory factories mine mines refinery
     refineries mall resort resorts hospital clinic plant tower towers tankers lines group partners
-    bank bridge dam"""
+    bank bridge dam glacier river lake valley island creek canyon peak volcano reservoir harbour
+    harbor"""
 )
 #: Words that make a place name out of a place ("Northeast Philadelphia", "Greater Cairo").
 PLACE_MODIFIERS = _words(
@@ -217,9 +218,12 @@ PLACE_MODIFIERS = _words(
 _SURNAMES_TOO = _words("plant tower towers bridge dam bank mine lines rail steel oil gas co motor")
 _VESSEL_PREFIXES = _words("mv ms mf ss hms uss rms fv mt hmas hmcs")
 _PLACE_ADJECTIVES = _words("northern southern eastern western central")
+#: Words that make the name after them a place's: "Mount Cook", "Lake Placid", "Fort Hood".
+_GEO_PREFIXES = _words("mount lake cape fort")
 _MONTHS_DAYS = _words(
     """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday"""
+    monday tuesday wednesday thursday friday saturday sunday feb apr jun jul aug sep sept oct nov dec
+    tue tues wed thu thur thurs fri"""
 )
 #: Fewest words a line needs to count as set in headline case (:class:`HeadlineCase`).
 HEADLINE_CASE_WORDS = 3
@@ -507,6 +511,8 @@ def _surname(
         return None
     if lows[0] in _VESSEL_PREFIXES:
         return None  # "MF Havbro Stord", "HMS Ocean": a ship
+    if any(part in _GEO_PREFIXES for w in lows[:-1] for part in w.split("-")):
+        return None  # "Aoraki Mount Cook", "Lake Placid": a mountain, a lake, a town
     if (
         (words[-1].removesuffix("s").isupper() and len(words[-1]) <= 4)
         or lows[-1] in _PLACE_ADJECTIVES
