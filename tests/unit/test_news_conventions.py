@@ -178,6 +178,11 @@ def test_a_founder_can_hold_any_office() -> None:
         ),
         ("Italy beat England 2-0 at half-time on Sunday.", {("score:halftime", 2)}),
         ("Italy beat England 2-1 on Sunday.", {("score", 2)}),
+        ("Malmö won the cup on Thursday, beating BK Øresund 2-1 after extra time.", {("score", 2)}),
+        ("A day after the club's 3-1 extra-time win over Øresund, fans gathered.", {("score", 3)}),
+        # set scores are no match's final score, in whatever frame they are told
+        ("Larraga won on Sunday, beating Voss 6-4, 3-6, 7-6 (7-5), 6-3 in the final.", set()),
+        ("The Spaniard's 6-4, 3-6, 7-6, 6-3 victory over Voss ended his drought.", set()),
     ],
 )
 def test_a_shootout_or_two_legs_is_not_the_final_score(sentence: str, found: set[tuple[str, int]]) -> None:

@@ -442,10 +442,10 @@ def _where_after(sentence: str, end: int) -> tuple[dict[str, object], str, int] 
 #: right before "beat", "won", "lost" ... ("City beat United").
 _SIDE_AFTER = re.compile(
     r"\b(?:beat|beating|defeated|defeating|edged|edging|thrashed|routed|downed|stunned|against|over|"
-    r"to|at|versus|vs\.?|past)\s+(?:the\s+)?(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})"
+    r"to|at|versus|vs\.?|past)\s+(?:the\s+)?(?P<name>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+){0,2})"
 )
 _SIDE_BEFORE = re.compile(
-    r"(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+){0,2})\s+(?:beat|defeated|edged|thrashed|routed|downed|"
+    r"(?P<name>[A-ZÀ-ÖØ-Þ][\w'’-]+(?:\s[A-ZÀ-ÖØ-Þ][\w'’-]+){0,2})\s+(?:beat|defeated|edged|thrashed|routed|downed|"
     r"stunned|won|lost|drew|fell|retained|claimed)\b"
 )
 _NOT_SIDE_WORDS = (

@@ -729,8 +729,9 @@ _MAGNITUDE = re.compile(
     re.IGNORECASE,
 )
 _SCORE = re.compile(
-    r"\b(?P<a>\d{1,2})\s?[-–]\s?(?P<b>\d{1,2})\s(?:\w+\s)?(?:win|victory|defeat|loss|draw|triumph|thrashing|rout)\b"
-    r"|\b(?:won|beat|defeated|lost\sto|lost|drew|edged|routed)\s(?:[A-Z][\w.]*\s){0,3}"
+    r"\b(?P<a>\d{1,2})\s?[-–]\s?(?P<b>\d{1,2})\s(?:[\w-]+\s)?(?:win|victory|defeat|loss|draw|triumph|thrashing|rout)\b"
+    r"|\b(?:won|beat|beating|defeated|defeating|lost\sto|lost|drew|edged|edging|routed|routing|thrashed|thrashing)"
+    r"\s(?:[A-ZÀ-ÖØ-Þ][\w.'’]*\s){0,3}"
     r"(?:the\s(?:game|match|final|tie|contest|series|bout)\s)?(?:by\s)?"
     r"(?P<c>\d{1,2})\s?[-–]\s?(?P<d>\d{1,2})\b"
 )
@@ -815,6 +816,9 @@ _SCORE_GATE = re.compile(
 
 
 _SCORE_HINT = re.compile(r"\d\s?[-–]\s?\d")
+#: A score in a list of scores is a set's or a frame's: "6-4, 3-6, 7-6 (7-5), 6-3".
+_SET_AFTER = re.compile(r"\s?(?:\(\d{1,2}(?:\s?[-–]\s?\d{1,2})?\))?,\s?\d{1,2}\s?[-–]\s?\d{1,2}\b")
+_SET_BEFORE = re.compile(r"\b\d{1,2}\s?[-–]\s?\d{1,2}\s?(?:\(\d{1,2}(?:\s?[-–]\s?\d{1,2})?\))?,\s?$")
 #: What a score right after it says it counts, when not the match's final score: a
 #: shoot-out ("3-2 on penalties" after a 1-1 draw), two legs together, the half-time score.
 _SCORE_KIND = re.compile(
@@ -852,6 +856,11 @@ def misc(sentence: str, low: str | None = None) -> Iterator[Found]:
                 )
     if ("-" in sentence or "–" in sentence) and _SCORE_GATE.search(low) and _SCORE_HINT.search(sentence):
         for m in _SCORE.finditer(sentence):
+            first, last = ("a", "b") if m.group("a") else ("c", "d")
+            if _SET_AFTER.match(sentence, m.end(last)) or _SET_BEFORE.search(
+                sentence, max(0, m.start(first) - 12), m.start(first)
+            ):
+                continue  # "6-4, 3-6, 7-6 (7-5), 6-3": set scores, not a match's final score
             a = int(m.group("a") or m.group("c"))
             b = int(m.group("b") or m.group("d"))
             hi, lo = max(a, b), min(a, b)
