@@ -24,6 +24,7 @@ from worker.core.signature import (
     era_conflict,
     event_conflicts,
     later_conflict,
+    weekdays_of,
 )
 from worker.core.textfeatures import scan
 
@@ -627,3 +628,11 @@ def test_mountains_lakes_and_month_abbreviations_are_no_persons() -> None:
     )
     assert not {"cook", "glacier", "sep", "pukaki", "village"} & set(sig.persons)
     assert "buckley" in sig.persons
+
+
+def test_a_day_a_statement_was_made_on_names_no_happening() -> None:
+    """ "according to a district statement on Friday", "told a news conference Tuesday":
+    the day of what was said, not of the happening."""
+    assert weekdays_of("Stabbing at school", "Five were hurt, according to a statement on Friday.") == ()
+    assert weekdays_of("Fire", "The mayor told a news conference Tuesday that the fire was out.") == ()
+    assert weekdays_of("Fire", "A fire destroyed a warehouse on Sunday, the mayor said Monday.") == (6,)

@@ -1004,14 +1004,16 @@ _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 #: A weekday, with the speech verb before it when it dates a statement ("said on Monday",
 #: "told reporters Tuesday").
 _WEEKDAY = re.compile(
-    r"\b(?:(said|says|told|tells|announced|announces|reported|confirmed|added|stated|warned)"
+    r"\b(?:(said|says|told|tells|announced|announces|reported|confirmed|added|stated|warned|"
+    r"statement|announcement|conference|briefing|interview|release)"
     r"\s+(?:\w+\s+)?(?:on\s+)?)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
 
 
 def weekdays_of(title: str, lead: str) -> tuple[int, ...]:
     """The days of the week the headline and lead name, but for a day a statement was
-    made on: when the happening and what followed it took place ("a man was arrested on
+    made on ("police said Monday", "in a statement on Friday", "a news conference
+    Tuesday"): when the happening and what followed it took place ("a man was arrested on
     Tuesday over Sunday's shooting" names both)."""
     found = {
         _WEEKDAY_NAMES.index(m.group(2).lower())
