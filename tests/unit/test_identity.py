@@ -25,6 +25,7 @@ from worker.core.signature import (
     event_conflicts,
     later_conflict,
     weekdays_of,
+    what_of,
 )
 from worker.core.textfeatures import scan
 
@@ -636,3 +637,14 @@ def test_a_day_a_statement_was_made_on_names_no_happening() -> None:
     assert weekdays_of("Stabbing at school", "Five were hurt, according to a statement on Friday.") == ()
     assert weekdays_of("Fire", "The mayor told a news conference Tuesday that the fire was out.") == ()
     assert weekdays_of("Fire", "A fire destroyed a warehouse on Sunday, the mayor said Monday.") == (6,)
+
+
+def test_a_facility_noun_that_modifies_the_next_word_names_no_place_struck() -> None:
+    """ "life prison sentences", "school officials said", "metro Atlanta": the noun
+    modifies what follows; a school, a bus or a prison struck is still read."""
+    assert what_of("Killer sentenced", "He got seven life prison sentences in metro Atlanta.") == ()
+    assert what_of("Fire", "School officials said the building was evacuated.") == ()
+    assert what_of("Fire at school", "Officials said the building was evacuated.") == ("education",)
+    assert what_of("Blast", "A fire broke out at a school. Officials said two died.") == ("education",)
+    assert what_of("School Shooting Leaves Two Dead", "") == ("education",)
+    assert what_of("Riot", "Inmates rioted at the prison on Monday.") == ("prison",)

@@ -649,9 +649,23 @@ _INSTITUTION_WORDS = frozenset(
 )
 
 
+#: A facility noun before one of these modifies it and names no place struck: "life
+#: prison sentences", "a jail term", "school officials", "the metro area".
+_MODIFIED = frozenset(
+    (
+        "sentence", "sentences", "term", "terms", "time", "officials", "official", "guard", "guards",
+        "staff", "system", "authorities", "board", "district", "area", "areas", "region", "fare", "fares",
+    )
+)  # fmt: skip
+#: The word right after (a space between, no punctuation); a lowercase facility noun
+#: right before a capitalised name modifies it too: "metro Atlanta".
+_NEXT_WORD = re.compile(r"[^\S\n]+([A-Za-z]+)")
+
+
 def what_of(title: str, lead: str) -> tuple[str, ...]:
     """The :data:`FACILITIES` classes the headline names, else those the lead names
-    (a dictionary lookup per word: cheaper than one pattern of a hundred words)."""
+    (a dictionary lookup per word: cheaper than one pattern of a hundred words).  A noun
+    that modifies the next word ("prison sentences", "metro Atlanta") is no place."""
     for part in (title, lead):
         found: set[str] = set()
         previous = ""
@@ -659,7 +673,12 @@ def what_of(title: str, lead: str) -> tuple[str, ...]:
             word = m.group()
             kind = FACILITIES.get(word.lower())
             if kind is not None and word != "House" and previous not in _INSTITUTION_WORDS:
-                found.add(kind)
+                nxt = _NEXT_WORD.match(part, m.end())
+                modifies = nxt is not None and (
+                    nxt.group(1).lower() in _MODIFIED or (word.islower() and nxt.group(1)[0].isupper())
+                )
+                if not modifies:
+                    found.add(kind)
             previous = word.lower()
         if found:
             return tuple(sorted(found))
