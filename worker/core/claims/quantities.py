@@ -543,15 +543,17 @@ def _counts_together(sentence: str, found: list[Found]) -> Iterator[Found]:
     * The dead beside the missing ("Three dead, one missing") bound a toll that may yet
       count the missing: the death count carries ``missing`` and ``relate`` reads a higher
       toll within that many as no disagreement.
-    * A count given again elliptically (:data:`_ALT_COUNT`, :data:`_EARLIER_COUNT`) is a
-      second count of the same measure; the article then holds two values (another
-      voice's, or an earlier one), which the claim layer keeps from being compared.
+    * A count given again elliptically is a second count of the same measure: another
+      voice's (:data:`_ALT_COUNT`), so the article holds two values that ``_two_values``
+      keeps from being compared; or an earlier one (:data:`_EARLIER_COUNT`), which the
+      occasion model reads as ``background`` and ``reconcile.told_elsewhere`` as the
+      figure this report updates.
     """
     rise = _RISEN_TO.search(sentence)
     missing = sum(
         float(f.value["lo"])
         for f in found
-        if f.predicate == "missing" and isinstance(f.value.get("lo"), int | float)
+        if f.predicate.partition(":")[0] == "missing" and isinstance(f.value.get("lo"), int | float)
     )
     taken = {(f.start, f.end) for f in found}
     for f in found:
@@ -561,11 +563,14 @@ def _counts_together(sentence: str, found: list[Found]) -> Iterator[Found]:
         if missing and f.predicate.partition(":")[0] in ("killed", "dead"):
             out = dataclasses.replace(out, value={**out.value, "missing": missing})
         yield out
-        for rx in (_ALT_COUNT, _EARLIER_COUNT):
-            m = rx.match(sentence, f.end) if rx is _ALT_COUNT else rx.search(sentence, f.end)
+        # the other voice's count follows right on; an earlier one may come a clause later
+        for m, later in (
+            (_ALT_COUNT.match(sentence, f.end), False),
+            (_EARLIER_COUNT.search(sentence, f.end), True),
+        ):
             if m is None or any(s <= m.start("num") < e for s, e in taken):
                 continue
-            if rx is _EARLIER_COUNT and any(f.end < g.start < m.start() for g in found):
+            if later and any(f.end < g.start < m.start() for g in found):
                 continue  # another count stands between: the bare number is not this one's
             val = _count_value(m.group("num"), m.group("hedge"))
             if val is not None:
