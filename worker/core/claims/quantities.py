@@ -549,6 +549,8 @@ def _counts_together(sentence: str, found: list[Found]) -> Iterator[Found]:
       occasion model reads as ``background`` and ``reconcile.told_elsewhere`` as the
       figure this report updates.
     """
+    if not found:
+        return  # most sentences the gate lets through hold no count
     rise = _RISEN_TO.search(sentence)
     missing = sum(
         float(f.value["lo"])
