@@ -22,7 +22,11 @@ from worker.settings import Settings
 
 pytestmark = pytest.mark.integration
 
-MERGE_ENV = {"CROSSCHECK_EVENT_THRESHOLD": "0.65", "CROSSCHECK_EVENT_MERGE_THRESHOLD": "0.65"}
+MERGE_ENV = {
+    "CROSSCHECK_EVENT_THRESHOLD": "0.65",
+    "CROSSCHECK_EVENT_MERGE_THRESHOLD": "0.65",
+    "CROSSCHECK_EVENT_LEAD_THRESHOLD": "0",
+}
 
 
 def test_merging_stream_through_kafka_emits_replays_ids(

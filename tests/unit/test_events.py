@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -355,3 +356,56 @@ def test_a_split_after_a_merge_back_never_reuses_the_merged_id() -> None:
     assert splits[1].target != splits[0].target
     assert index.resolve(splits[1].target) == splits[1].target
     assert index.event_of("a6") == splits[1].target
+
+
+# -- the lead ----------------------------------------------------------------------------
+
+# A roundup: its lead tells the Lorca earthquake, the rest four other stories.
+ROUNDUP_LORCA = Article(
+    id="ru1",
+    title="News in brief from around the world",
+    text="News in brief from around the world:\n"
+    "A magnitude 6.1 earthquake near Lorca killed nine people on May 11, Murcia officials said. "
+    "Mayor Francisco Jodar said buildings collapsed across Lorca.\n"
+    "Striker Tomas Brolin signed a three-year contract with Parma on Tuesday, the club said, ending weeks "
+    "of talks with Leeds United over a transfer fee the clubs did not disclose.\n"
+    "Voters in Lithuania chose a new parliament in a runoff, with the Homeland Union leading the count "
+    "in Vilnius and Kaunas after most ballots were tallied on Sunday night.\n"
+    "The Rijksmuseum in Amsterdam reopened its Gallery of Honour after a renovation that lasted two years "
+    "and cost the Dutch state more than 40 million euros, its director Taco Dibbits said.\n"
+    "Chess grandmaster Levon Aronian won the Tata Steel tournament in Wijk aan Zee with a round to spare, "
+    "beating Anish Giri in the final game of a fortnight of play.\n"
+    "Kenyan runner Faith Kipyegon set a world record over 1,500 metres at the Florence Diamond League "
+    "meeting, clocking three minutes 49.11 seconds ahead of Ethiopian Gudaf Tsegay.\n"
+    "The Bolshoi Ballet named Makhar Vaziev its new artistic director, replacing Sergei Filin, whose "
+    "contract the Moscow theatre chose not to renew, a spokeswoman for the Bolshoi said.\n"
+    "Shares of Nokia rose sharply in Helsinki after the Finnish telecoms maker reported quarterly sales "
+    "of network equipment above analysts' forecasts and raised its outlook for Ericsson's home markets.",
+)
+
+
+def test_features_keep_the_headline_and_lead_apart_when_the_body_goes_on() -> None:
+    lead = dict(event_features(ROUNDUP_LORCA).lead)
+    assert "@lorca" in lead and "@jodar" in lead and "#n:6.1" in lead
+    assert not {"@brolin", "@aronian", "@rijksmuseum"} & lead.keys()
+    assert EventFeatures.from_json(json.loads(json.dumps(event_features(ROUNDUP_LORCA).to_json()))) == (
+        event_features(ROUNDUP_LORCA)
+    )
+    # An article that is all lead keeps no second copy of its keys.
+    assert event_features(Article(id="s", title="Lorca quake", text="A quake hit Lorca.")).lead == ()
+
+
+def test_a_roundup_joins_the_event_its_lead_tells() -> None:
+    config = EventConfig()
+    index, out = run([*QUAKE_A[:2], ROUNDUP_LORCA], config)
+    assert out[2].event_id == out[0].event_id and not out[2].created
+    # Its whole text alone does not reach the threshold: the lead is what joins it.
+    _, alone = run([*QUAKE_A[:2], ROUNDUP_LORCA], replace(config, lead_threshold=0.0))
+    assert alone[2].created
+    # The event's summary of it is its lead, not the other stories.
+    assert "@brolin" not in index.events[out[0].event_id]["keys"]
+
+
+def test_a_roundup_whose_lead_tells_another_story_founds_its_own_event() -> None:
+    _, out = run([*QUAKE_B[:2], ROUNDUP_LORCA])
+    assert out[2].created

@@ -31,7 +31,8 @@ from worker.core.reconcile import BY_EVENT, Output, Routed, reconcile
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Joins at 0.65: ``qa3`` scores ~0.64 against the first event and founds its own;
-#: ``qx`` scores ~0.76 and ~0.70 against the two and merges them.
+#: ``qx`` scores ~0.76 and ~0.70 against the two and merges them.  (``TEXT_ONLY`` also
+#: turns off the lead's second chance, which would join ``qa3`` at once.)
 MERGING = EventConfig(**{**TEXT_ONLY, "threshold": 0.65, "merge_threshold": 0.65})
 
 A1 = QUAKE_A[0]
@@ -456,6 +457,7 @@ def test_replay_reads_the_merge_threshold_from_the_environment(
     for merge in ("0", "0.65"):
         monkeypatch.setenv("CROSSCHECK_EVENT_THRESHOLD", "0.65")
         monkeypatch.setenv("CROSSCHECK_EVENT_MERGE_THRESHOLD", merge)
+        monkeypatch.setenv("CROSSCHECK_EVENT_LEAD_THRESHOLD", "0")
         out = io.StringIO()
         cli_replay(path, out)
         types[merge] = [orjson.loads(line)["value"]["type"] for line in out.getvalue().splitlines()]

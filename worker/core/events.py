@@ -51,6 +51,21 @@ average over its members, the article lacks) and the smaller side ``c`` divides 
 similarity by ``1 + contradiction * c``; one-sided novelty (a follow-up naming a new
 witness) costs nothing.
 
+The lead
+--------
+A roundup ("Sports news in brief from around the world") or a blog post tells several
+stories, and the one it was filed for comes first; the others dilute its whole-text
+vector below ``threshold`` against the event it belongs to.  So each article also
+carries ``EventFeatures.lead``, the keys of its headline and prose lead
+(``signature.prose_lead_end``: the first two sentences after a line that repeats the
+headline), weighted as its keys.  An article that no candidate takes on its whole text
+joins the best event its lead alone reaches at ``lead_threshold`` (0.35, the merge
+threshold; 0 disables), with the entity gate passed and no identity conflict with its
+whole signature (a second chance on less text asks for a clean identity, where a join
+on the whole text may outweigh one conflict); the event then keeps the lead, not the
+other stories, as that member's keys.  Only an article that would otherwise found an event pays for the
+second lookup.
+
 Merges
 ------
 Grouping decisions can be wrong, mostly by splitting one story into two events
@@ -165,13 +180,14 @@ Known limitations
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import heapq
 import itertools
 import math
 import os
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
@@ -190,6 +206,7 @@ from worker.core.signature import (
     era_conflict_between,
     event_conflicts,
     fresh_days,
+    prose_lead_end,
     settled,
     text_signature,
 )
@@ -199,7 +216,7 @@ from worker.core.textfeatures import (
     capital_runs,
     content_terms_of,
     date_keys,
-    entity_tokens_of,
+    entity_tokens_by_run,
     number_keys,
     scan,
 )
@@ -264,19 +281,27 @@ class EventFeatures:
     time: float | None = None
     #: The article's identifying facts (``worker/core/signature.py``).
     sig: Signature = EMPTY_SIGNATURE
+    #: The keys of its headline and lead alone (see "The lead" in the module docstring).
+    lead: tuple[tuple[str, float], ...] = ()
 
     def to_json(self) -> JSON:
         out: JSON = {"keys": [[k, w] for k, w in self.keys], "time": self.time}
         if self.sig != EMPTY_SIGNATURE:
             out["sig"] = self.sig.to_json()
+        if self.lead:
+            out["lead"] = [[k, w] for k, w in self.lead]
         return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> EventFeatures:
         keys = tuple(sorted((str(k), float(w)) for k, w in data.get("keys") or ()))
+        lead = tuple(sorted((str(k), float(w)) for k, w in data.get("lead") or ()))
         time = data.get("time")
         return cls(
-            keys=keys, time=None if time is None else float(time), sig=Signature.from_json(data.get("sig"))
+            keys=keys,
+            time=None if time is None else float(time),
+            sig=Signature.from_json(data.get("sig")),
+            lead=lead,
         )
 
 
@@ -293,27 +318,37 @@ def event_features(article: Article) -> EventFeatures:
     # sentence start capitalises them.
     common = {tok for _, _, spans in parts for tok, _, _ in spans if tok[0].islower()}
     counts: dict[str, float] = {}
+    lead_counts: dict[str, float] = {}
     body_names: set[str] = set()
     runs: dict[str, list[Run]] = {}
     for part, weight, spans in parts:
-        words = [tok for tok, _, _ in spans]
-        for term in content_terms_of(words):
-            counts[term] = counts.get(term, 0.0) + weight
         runs[part] = capital_runs(part, spans)
-        ents = entity_tokens_of(part, spans, common, known=body_names, runs=runs[part])
+        by_run = entity_tokens_by_run(part, spans, common, known=body_names, runs=runs[part])
         if part is body:
-            body_names = set(ents)
-        elif body_names:
-            # Title-case headlines capitalise ordinary words ("Klitschko Retains World
-            # Title"): a headline name counts when the body names it too.
-            ents = [e for e in ents if e in body_names]
-        for ent in ents:
-            counts[ENTITY + ent] = counts.get(ENTITY + ent, 0.0) + weight
-        for date in date_keys(part, words):
-            counts[DATE + date] = counts.get(DATE + date, 0.0) + weight
-        for num in number_keys(part):
-            counts[NUMBER + num] = counts.get(NUMBER + num, 0.0) + weight
+            body_names = {e for keys in by_run for e in keys}
+            # The lead's keys and the rest's, counted apart: together they are the body's.
+            stop = prose_lead_end(body, title)
+            cut = bisect.bisect_right(spans, stop, key=lambda span: span[2])
+            cut_runs = bisect.bisect_left(runs[part], stop, key=lambda run: run[1])
+            head = [e for keys in by_run[:cut_runs] for e in keys]
+            _count(lead_counts, part[:stop], spans[:cut], head, weight)
+            counts.update(lead_counts)
+            if cut_runs < len(by_run) or cut < len(spans):
+                tail = [e for keys in by_run[cut_runs:] for e in keys]
+                _count(counts, part[stop:], spans[cut:], tail, weight)
+        else:
+            ents = [e for keys in by_run for e in keys]
+            if body_names:
+                # Title-case headlines capitalise ordinary words ("Klitschko Retains World
+                # Title"): a headline name counts when the body names it too.
+                ents = [e for e in ents if e in body_names]
+            own: dict[str, float] = {}
+            _count(own, part, spans, ents, weight)
+            for key, c in own.items():
+                counts[key] = counts.get(key, 0.0) + c
+                lead_counts[key] = lead_counts.get(key, 0.0) + c
     weighted = {k: round(1.0 + math.log(c), 4) for k, c in counts.items() if c >= 1.0}
+    lead = tuple(sorted((k, round(1.0 + math.log(c), 4)) for k, c in lead_counts.items() if c >= 1.0))
     top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]
     scan_of = {part: spans for part, _, spans in parts}
     return EventFeatures(
@@ -329,14 +364,37 @@ def event_features(article: Article) -> EventFeatures:
             common=common,
             years=[int(k[len(DATE) + 1 :]) for k in counts if k.startswith(DATE + "y")],
         ),
+        lead=lead if len(lead) < len(weighted) else (),
     )
 
 
-#: The settings that turn merges, the identity rule and splits off: the event index on
-#: text features alone, as the defaults were before the whole pipeline was measured
-#: (``EventConfig(**TEXT_ONLY)``; ``CROSSCHECK_EVENT_MERGE_THRESHOLD=0`` etc. for the worker).
+def _count(
+    counts: dict[str, float], part: str, spans: list[tuple[str, int, int]], ents: Iterable[str], weight: float
+) -> None:
+    """Add one part's keys (content terms, names, dates, numbers) to ``counts``."""
+    words = [tok for tok, _, _ in spans]
+    for term in content_terms_of(words):
+        counts[term] = counts.get(term, 0.0) + weight
+    for ent in ents:
+        counts[ENTITY + ent] = counts.get(ENTITY + ent, 0.0) + weight
+    for date in date_keys(part, words):
+        counts[DATE + date] = counts.get(DATE + date, 0.0) + weight
+    for num in number_keys(part):
+        counts[NUMBER + num] = counts.get(NUMBER + num, 0.0) + weight
+
+
+#: The settings that turn merges, the identity rule, splits and the lead's second chance
+#: off: the event index on whole-text features alone, as the defaults were before the
+#: whole pipeline was measured (``EventConfig(**TEXT_ONLY)``;
+#: ``CROSSCHECK_EVENT_MERGE_THRESHOLD=0`` etc. for the worker).
 TEXT_ONLY: Mapping[str, Any] = MappingProxyType(
-    {"merge_threshold": 0.0, "identity_sim": 0.0, "identity_block": 0, "split_threshold": 0.0}
+    {
+        "merge_threshold": 0.0,
+        "identity_sim": 0.0,
+        "identity_block": 0,
+        "split_threshold": 0.0,
+        "lead_threshold": 0.0,
+    }
 )
 
 
@@ -372,6 +430,10 @@ class EventConfig:
     #: An article whose main person is the event's (and nothing conflicts) scores
     #: ``1 + identity_agree`` times its similarity: agreement on identity is evidence.
     identity_agree: float = 0.0
+    #: An article no event takes on its whole text joins the best event its headline and
+    #: lead alone reach at this similarity, with the entity gate passed and no identity
+    #: conflict (0 disables): a roundup or a blog post tells one story in its lead.
+    lead_threshold: float = 0.35
     #: Raw key weight at which a name counts as named by a side (for "who").
     names_weight: float = 1.5
     #: Dated reports further apart than this many days are different happenings.
@@ -948,11 +1010,19 @@ class EventIndex:
         ranked.sort(key=lambda r: (r[0], r[1]), reverse=True)
         best_rank, best_id = ranked[0] if ranked else ((False, 0.0, 0), None)
         score = round(best_rank[1], 6)
+        joining = features
+        if not best_rank[0] and features.lead and cfg.lead_threshold > 0.0:
+            by_lead = self._lead_match(features, names)
+            if by_lead is not None:
+                (best_rank, best_id), vec = by_lead
+                score = round(best_rank[1], 6)
+                joining = replace(features, keys=features.lead, lead=())
+                ranked = [(best_rank, best_id)]
         if best_id is not None and best_rank[0]:
             joined = self._joined(
                 record=self.events[best_id],
                 article_id=article_id,
-                features=features,
+                features=joining,
                 vec=vec,
                 score=score,
                 seq=seq,
@@ -998,6 +1068,39 @@ class EventIndex:
             ),
         )
         return Assignment(event_id, True, score)
+
+    def _lead_match(
+        self, features: EventFeatures, names: frozenset[str]
+    ) -> tuple[tuple[tuple[bool, float, int], str], dict[str, float]] | None:
+        """The best event the article's headline and lead alone reach at
+        ``lead_threshold`` with the gates passed and no identity conflict with its
+        whole signature (the rank and id, and the lead's weighted vector), or None.
+
+        A second chance on less text asks for a clean identity: one conflict, which
+        the whole text may outweigh (``identity_sim``), keeps the lead out."""
+        cfg = self.config
+        vec, idf = self._weigh(features.lead)
+        norm = _norms(vec)[0]
+        raw = dict(features.lead)
+        salient = [k for k, w in features.lead if w >= cfg.salient_weight and _identifying(k)]
+        best: tuple[tuple[bool, float, int], str] | None = None
+        for event_id in self._candidates(vec):
+            record = self.events[event_id]
+            sim, evidence = self._score(vec, idf, norm, record)
+            sim *= self._time_factor(features.time, record)
+            if cfg.contradiction > 0.0 and sim >= cfg.lead_threshold:
+                clash = self._contradiction(
+                    salient, lambda k: raw.get(k, 0.0), self._core(record), _mean_weight(record)
+                )
+                sim /= 1.0 + cfg.contradiction * clash
+            if sim < cfg.lead_threshold or evidence < cfg.entity_gate:
+                continue
+            if self._identity and self._conflicts(features, record, names):
+                continue
+            rank = (True, sim, -int(record["first_seq"]))
+            if best is None or rank > best[0]:
+                best = (rank, event_id)
+        return None if best is None else (best, vec)
 
     def _mergeable(self, joined: JSON, others: Iterable[tuple[tuple[bool, float, int], str]]) -> list[str]:
         """Events (ids) the article also matched that are one event with ``joined``.

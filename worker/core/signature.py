@@ -319,26 +319,29 @@ EMPTY = Signature()
 # --------------------------------------------------------------------------- reading
 
 
-def lead_end(body: str) -> int:
-    """Where the lead (the first :data:`LEAD_SENTENCES` sentences of the body) ends.
+def lead_end(body: str, start: int = 0) -> int:
+    """Where the lead (the first :data:`LEAD_SENTENCES` sentences of ``body[start:]``) ends.
 
     Short header lines (a dateline, a byline) before the first sentence are skipped.
+    Lines are read one at a time: a long body is not split whole for its first lines.
     """
-    pos, seen = 0, 0
-    for line in body.splitlines(keepends=True):
-        stripped = line.strip()
-        if seen == 0 and len(stripped) < 40:
-            pos += len(line)
+    pos, seen, size = start, 0, len(body)
+    while pos < size:
+        cut = body.find("\n", pos)
+        nxt = size if cut < 0 else cut + 1
+        line = body[pos:nxt]
+        if seen == 0 and len(line.strip()) < 40:
+            pos = nxt
             continue
         for m in _SENTENCE_END.finditer(line):
             seen += 1
             if seen >= LEAD_SENTENCES:
                 return pos + m.end()
         seen += 1
-        pos += len(line)
+        pos = nxt
         if seen >= LEAD_SENTENCES:
             return pos
-    return len(body)
+    return size
 
 
 def prose_lead(body: str, title: str) -> str:
@@ -346,10 +349,20 @@ def prose_lead(body: str, title: str) -> str:
     repeats the headline ("Fire at Bangkok hotel kills two\n10 November 2022\nBANGKOK -
     At least two ..." leads with "BANGKOK - At least two ...").  Grouping keeps the plain
     lead (see ``docs/evaluation.md``: skipping the headline lowered the development F1)."""
-    first, _, rest = body.partition("\n")
-    if rest and title and first.strip() == title.strip():
-        body = rest
-    return body[: lead_end(body)]
+    return body[prose_lead_start(body, title) : prose_lead_end(body, title)]
+
+
+def prose_lead_start(body: str, title: str) -> int:
+    """Where :func:`prose_lead` starts in ``body``: after a first line that repeats the headline."""
+    cut = body.find("\n")
+    if 0 <= cut < len(body) - 1 and title and body[:cut].strip() == title.strip():
+        return cut + 1
+    return 0
+
+
+def prose_lead_end(body: str, title: str) -> int:
+    """Where :func:`prose_lead` ends in ``body``."""
+    return lead_end(body, prose_lead_start(body, title))
 
 
 _LINE_BREAK = re.compile("\n")

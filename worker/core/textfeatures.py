@@ -236,16 +236,24 @@ def entity_tokens_of(
 ) -> list[str]:
     """:func:`entity_tokens` of ``text`` given its :func:`scan` (no second regex pass)
     and, if the caller has them, its :func:`capital_runs`."""
+    return [tok for keys in entity_tokens_by_run(text, spans, common, known, runs) for tok in keys]
+
+
+def entity_tokens_by_run(
+    text: str,
+    spans: list[tuple[str, int, int]],
+    common: set[str],
+    known: Iterable[str] | None = None,
+    runs: list[Run] | None = None,
+) -> list[list[str]]:
+    """:func:`entity_tokens_of`, one list per capitalised run (in the order of
+    :func:`capital_runs`): a caller can take the names of a part of the text."""
     if runs is None:
         runs = capital_runs(text, spans)
-    common_set = common
     names = {_normalise(tok) for run, _ in runs for tok, initial in run if not initial}
     if known is not None:
         names.update(known)
-    out: list[str] = []
-    for run, _ in runs:
-        out.extend(_flush(run, common_set, names))
-    return out
+    return [_flush(run, common, names) for run, _ in runs]
 
 
 def normalise_token(tok: str) -> str:
