@@ -21,6 +21,7 @@ from worker.core.events import (
     event_id_for,
 )
 from worker.core.model import Article
+from worker.core.signature import _SENTENCE_END, LEAD_SENTENCES, lead_end
 from worker.core.textfeatures import date_keys, entity_tokens, number_keys
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -409,3 +410,34 @@ def test_a_roundup_joins_the_event_its_lead_tells() -> None:
 def test_a_roundup_whose_lead_tells_another_story_founds_its_own_event() -> None:
     _, out = run([*QUAKE_B[:2], ROUNDUP_LORCA])
     assert out[2].created
+
+
+def test_the_lead_ends_where_splitlines_would_cut_it() -> None:
+    """``lead_end`` reads one line at a time; its lines are ``str.splitlines``'s."""
+
+    def whole(body: str) -> int:  # the reading before, over every line at once
+        pos, seen = 0, 0
+        for line in body.splitlines(keepends=True):
+            if seen == 0 and len(line.strip()) < 40:
+                pos += len(line)
+                continue
+            for m in _SENTENCE_END.finditer(line):
+                seen += 1
+                if seen >= LEAD_SENTENCES:
+                    return pos + m.end()
+            seen += 1
+            pos += len(line)
+            if seen >= LEAD_SENTENCES:
+                return pos
+        return len(body)
+
+    first = "A magnitude 6.1 earthquake struck near Lorca on Wednesday evening"
+    for sep in ("\n", "\r\n", "\r", "\u2028", "\x0c"):
+        for body in (
+            f"LORCA, Spain{sep}{first}. Nine people died.{sep}Rescuers searched the rubble.",
+            f"By Ana Ruiz{sep}12 May{sep}{first}{sep}Nine people died{sep}More.",
+            f"{first}. Nine died. Jodar spoke.",
+            "short",
+            "",
+        ):
+            assert lead_end(body) == whole(body), (sep, body)

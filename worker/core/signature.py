@@ -319,16 +319,21 @@ EMPTY = Signature()
 # --------------------------------------------------------------------------- reading
 
 
+#: A line boundary as ``str.splitlines`` reads one.
+_LINE_END = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def lead_end(body: str, start: int = 0) -> int:
     """Where the lead (the first :data:`LEAD_SENTENCES` sentences of ``body[start:]``) ends.
 
     Short header lines (a dateline, a byline) before the first sentence are skipped.
-    Lines are read one at a time: a long body is not split whole for its first lines.
+    Lines (as ``str.splitlines`` cuts them) are read one at a time: a long body is not
+    split whole for its first lines.
     """
     pos, seen, size = start, 0, len(body)
     while pos < size:
-        cut = body.find("\n", pos)
-        nxt = size if cut < 0 else cut + 1
+        cut = _LINE_END.search(body, pos)
+        nxt = size if cut is None else cut.end()
         line = body[pos:nxt]
         if seen == 0 and len(line.strip()) < 40:
             pos = nxt
@@ -349,7 +354,8 @@ def prose_lead(body: str, title: str) -> str:
     repeats the headline ("Fire at Bangkok hotel kills two\n10 November 2022\nBANGKOK -
     At least two ..." leads with "BANGKOK - At least two ...").  Grouping keeps the plain
     lead (see ``docs/evaluation.md``: skipping the headline lowered the development F1)."""
-    return body[prose_lead_start(body, title) : prose_lead_end(body, title)]
+    start = prose_lead_start(body, title)
+    return body[start : lead_end(body, start)]
 
 
 def prose_lead_start(body: str, title: str) -> int:
