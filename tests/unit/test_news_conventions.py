@@ -825,3 +825,29 @@ def test_what_still_remains_is_told_as_of_its_writing() -> None:
     remain = "Lombok ferry\nFive people died, and nine remain missing after the ferry capsized off Lombok.\n"
     (count,) = [c for c in extract_claims(_art("c", remain)) if c.predicate == "missing"]
     assert (count.value["lo"], count.hedges) == (9.0, ("still",))
+
+
+def test_a_length_told_while_the_happening_goes_on_is_a_lower_bound() -> None:
+    running = (
+        "Jailed activist on hunger strike\nJailed union leader Rustam Abdi has been on hunger strike for "
+        "a week to protest against solitary confinement, his lawyer said.\n"
+    )
+    ended = (
+        "Abdi ends hunger strike\nJailed union leader Rustam Abdi ended a 24-day hunger strike on Friday "
+        "after the prison lifted his solitary confinement, his lawyer said.\n"
+    )
+    (week,) = [c for c in extract_claims(_art("a", running)) if c.kind == "duration"]
+    assert (week.value["lo"], week.value["hi"], week.hedges) == (10080.0, None, ("so far",))
+    assert _contradictions(running, ended) == []
+    assert _contradictions(ended, running) == []
+    # Longer so far than the whole length another report gives is still a disagreement.
+    month = running.replace("for a week", "for 30 days")
+    assert len(_contradictions(month, ended)) == 1
+    # So is a length told when it is over.
+    assert len(_contradictions(ended, ended.replace("a 24-day", "a 41-day"))) == 1
+    talks = (
+        "Port strike\nThe dockers' strike, which has lasted 12 days so far, has closed the port of Durban.\n"
+    )
+    (so_far,) = [c for c in extract_claims(_art("t", talks)) if c.kind == "duration"]
+    assert so_far.value["hi"] is None and "so far" in so_far.hedges
+

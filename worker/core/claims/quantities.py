@@ -309,9 +309,35 @@ def durations(sentence: str, low: str | None = None) -> Iterator[Found]:
         if m.group("orso"):
             hedge = hedge or ("about" if m.group("orso").strip().endswith("so") else "at least")
         val = interval(minutes, hedge, "min")
-        yield Found(
-            "duration", subject, "duration", val, m.start(), m.end(), (hedge.lower(),) if hedge else ()
-        )
+        hedges: tuple[str, ...] = (hedge.lower(),) if hedge else ()
+        if _running(sentence, m.start(), m.end()) and val["lo"] is not None and val["lo"] > 0:
+            # Told while it goes on ("has been on hunger strike for a week", "12 days so
+            # far"): how long it had lasted by then, a lower bound of its whole length.
+            val = {**val, "hi": None, "hi_open": False}
+            hedges = (*hedges, SO_FAR)
+        yield Found("duration", subject, "duration", val, m.start(), m.end(), hedges)
+
+
+#: The hedge of a duration told while the happening goes on (a lower bound of its length).
+SO_FAR = "so far"
+_PERFECT = re.compile(
+    r"\b(?:has|have|had|['’]s|['’]ve)\s+(?:(?:now|already|so\s+far|reportedly|effectively)\s+)?"
+    r"(?:been|lasted|gone\s+on|continued|stayed|remained|spent|run|dragged\s+on)\b",
+    re.I,
+)
+_FOR_END = re.compile(r"\bfor\s+$", re.I)
+_SO_FAR_AFTER = re.compile(r"\s*,?\s*(?:so\s+far|to\s+date|and\s+counting)\b", re.I)
+
+
+def _running(sentence: str, start: int, end: int) -> bool:
+    """Whether the duration at ``sentence[start:end]`` is told while the happening goes on:
+    "for <it>" in a clause of the perfect ("has been on strike for a week", "had lasted
+    for 12 days"), or "<it> so far" / "to date" / "and counting"."""
+    if _SO_FAR_AFTER.match(sentence, end):
+        return True
+    before = sentence[max(0, start - 80) : start]
+    before = before[max(before.rfind(";"), before.rfind(". ")) + 1 :]
+    return _FOR_END.search(before) is not None and _PERFECT.search(before) is not None
 
 
 _PEOPLE = (
