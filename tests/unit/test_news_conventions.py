@@ -851,3 +851,18 @@ def test_a_length_told_while_the_happening_goes_on_is_a_lower_bound() -> None:
     (so_far,) = [c for c in extract_claims(_art("t", talks)) if c.kind == "duration"]
     assert so_far.value["hi"] is None and "so far" in so_far.hedges
 
+
+def test_a_nationality_and_a_profession_tell_who_someone_is_not_a_post() -> None:
+    described = (
+        "Festival awards\nThe jury, presided over by Iranian-French director Kamran Delavar, gave the top "
+        "prize to the Chilean entry on Saturday.\n"
+    )
+    post = "Festival awards\nThe jury president, Kamran Delavar, praised the winning film on Saturday.\n"
+    assert _contradictions(described, post) == []
+    actor = "Festival awards\nBritish actor Tom Ashby led the jury that gave the top prize on Saturday.\n"
+    producer = "Festival awards\nFilm producer Tom Ashby led the jury that gave the top prize on Saturday.\n"
+    assert _contradictions(actor, producer) == []
+    # A nationality before a state's office names that state's post: still compared.
+    foreign = "Talks in Geneva\nFrench Foreign Minister Jean Dupuy met his counterpart on Saturday.\n"
+    interior = "Talks in Geneva\nFrench Interior Minister Jean Dupuy met his counterpart on Saturday.\n"
+    assert len(_contradictions(foreign, interior)) == 1

@@ -306,12 +306,32 @@ def _name_info(raw_name: str, memo: Memo) -> tuple[str, str | None, str | None]:
     return out
 
 
+#: Words of offices a nationality makes a state's ("French President", "Russian spokesman",
+#: "Iraqi Foreign Minister"): with one of them a nationality names the organisation.
+_STATE_WORDS = frozenset((
+    "president", "premier", "chancellor", "minister", "secretary", "ambassador", "envoy",
+    "spokesperson", "senator", "representative", "governor", "king", "queen", "monarch", "emperor",
+    "prince", "princess", "attorney", "judge", "justice", "consul", "diplomat", "chief", "general",
+    "admiral", "commander", "officer", "official", "leader", "lawmaker", "legislator", "negotiator",
+))  # fmt: skip
+
+
+def _nationality(words: str) -> bool:
+    """Whether ``words`` are only demonyms ("British", "Iranian-French")."""
+    parts = [p for p in re.split(r"[-\s]+", fold(words)) if p]
+    return bool(parts) and all(p in DEMONYMS for p in parts)
+
+
 def _title_info(mods: list[str], title: str, memo: Memo) -> tuple[str | None, str | None, str, bool]:
     """(country, org, office, generic) of a pre-name title and its modifiers, memoised per article."""
     k = ("title", title, *mods)
     if k not in memo:
         country, org = _country_from_mods(mods)
         office, generic = office_of(" ".join([*[x for x in mods if fold(x) in _MOD_WORDS], title]))
+        if org and not generic and _nationality(org) and not _STATE_WORDS.intersection(office.split()):
+            # "British actor", "Iranian-French director": who someone is, not a post held
+            # (a jury's president can be a film director); "French President" is a post.
+            generic = True
         memo[k] = (country, org, office, generic)
     out: tuple[str | None, str | None, str, bool] = memo[k]
     return out
