@@ -648,3 +648,17 @@ def test_a_facility_noun_that_modifies_the_next_word_names_no_place_struck() -> 
     assert what_of("Blast", "A fire broke out at a school. Officials said two died.") == ("education",)
     assert what_of("School Shooting Leaves Two Dead", "") == ("education",)
     assert what_of("Riot", "Inmates rioted at the prison on Monday.") == ("prison",)
+
+
+def test_a_nationality_ending_a_sentence_start_names_no_one() -> None:
+    """"Jailed Kazakh trade union leader Daulet Abenov": "Jailed Kazakh" is no person; a
+    demonym that is a surname too still ends a name ("Dawn French")."""
+    sig = signature_of(
+        "Union leader on hunger strike",
+        "Jailed Kazakh trade union leader Daulet Abenov has been on hunger strike for a week, his "
+        "lawyer said. Veteran American diplomat Carla Moss visited Abenov on Monday.",
+    )
+    assert not {"kazakh", "american"} & set(sig.persons)
+    assert {"abenov", "moss"} <= set(sig.persons)
+    assert "french" in signature_of("Comedy award", "Comedian Dawn French won the award on Monday.").persons
+

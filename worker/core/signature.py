@@ -217,6 +217,8 @@ PLACE_MODIFIERS = _words(
 #: Company and thing words that are surnames too ("Robert Plant", "Danielle Steel").
 _SURNAMES_TOO = _words("plant tower towers bridge dam bank mine lines rail steel oil gas co motor")
 _VESSEL_PREFIXES = _words("mv ms mf ss hms uss rms fv mt hmas hmcs")
+#: Demonyms that are surnames too ("Dawn French", "Irvine Welsh"); the others end no name.
+_DEMONYM_SURNAMES = _words("english french welsh irish german")
 _PLACE_ADJECTIVES = _words("northern southern eastern western central")
 #: Words that make the name after them a place's: "Mount Cook", "Lake Placid", "Fort Hood".
 _GEO_PREFIXES = _words("mount lake cape fort")
@@ -530,6 +532,8 @@ def _surname(
         return None
     if lows[0] in _VESSEL_PREFIXES:
         return None  # "MF Havbro Stord", "HMS Ocean": a ship
+    if lows[-1] in DEMONYMS and lows[-1] not in _DEMONYM_SURNAMES:
+        return None  # "Jailed Kazakh (trade union leader)", "Veteran American (diplomat)"
     if any(part in _GEO_PREFIXES for w in lows[:-1] for part in w.split("-")):
         return None  # "Aoraki Mount Cook", "Lake Placid": a mountain, a lake, a town
     if (
