@@ -662,3 +662,28 @@ def test_a_nationality_ending_a_sentence_start_names_no_one() -> None:
     assert {"abenov", "moss"} <= set(sig.persons)
     assert "french" in signature_of("Comedy award", "Comedian Dawn French won the award on Monday.").persons
 
+
+def test_a_follow_up_a_day_and_a_half_later_joins_its_story() -> None:
+    first = Article(
+        id="t1",
+        title="Castellana sign Belkacem for club-record 112 million euros",
+        text="Castellana have signed striker Yanis Belkacem from Garonne for a club-record 112 million "
+        "euros, the clubs said on Monday. Belkacem signed a five-year contract at the Castellana stadium.",
+        published_at="2026-07-20T14:00:00Z",
+    )
+    later = Article(
+        id="t2",
+        title="Thousands greet Belkacem at Castellana",
+        text="Thirty thousand fans packed the stands on Wednesday to see Belkacem presented in the "
+        "new blue shirt. The striker kissed the badge, juggled a ball and thanked the supporters, "
+        "who sang his name for twenty minutes.",
+        published_at="2026-07-22T06:00:00Z",
+    )
+    index = EventIndex({}, EventConfig())
+    a = index.assign(first.id, ingest(first).features, 0)
+    b = index.assign(later.id, ingest(later).features, 1)
+    assert b.event_id == a.event_id
+    # Under the former one-day grace the decay kept it out.
+    index = EventIndex({}, replace(EventConfig(), time_grace=86_400.0))
+    a = index.assign(first.id, ingest(first).features, 0)
+    assert index.assign(later.id, ingest(later).features, 1).event_id != a.event_id

@@ -451,8 +451,10 @@ class EventConfig:
     #: Pseudo-documents of background corpus in the IDF (see module docstring).
     prior_docs: float = 20.0
     #: Time decay for dated articles: no decay within ``time_grace`` seconds of the
-    #: event's span, then halving every ``time_half_life`` seconds.
-    time_grace: float = 86_400.0
+    #: event's span, then halving every ``time_half_life`` seconds.  Two days: outlets'
+    #: follow-ups of one story come a day or two after its first reports (measured on the
+    #: dated written stories; ECB+ is undated), look-alikes months or years apart.
+    time_grace: float = 172_800.0
     time_half_life: float = 86_400.0
     #: Events idle longer than this (article time) are expired.
     ttl_seconds: float = 3 * 86_400.0
