@@ -651,7 +651,7 @@ def test_a_facility_noun_that_modifies_the_next_word_names_no_place_struck() -> 
 
 
 def test_a_nationality_ending_a_sentence_start_names_no_one() -> None:
-    """"Jailed Kazakh trade union leader Daulet Abenov": "Jailed Kazakh" is no person; a
+    """ "Jailed Kazakh trade union leader Daulet Abenov": "Jailed Kazakh" is no person; a
     demonym that is a surname too still ends a name ("Dawn French")."""
     sig = signature_of(
         "Union leader on hunger strike",

@@ -866,3 +866,30 @@ def test_a_nationality_and_a_profession_tell_who_someone_is_not_a_post() -> None
     foreign = "Talks in Geneva\nFrench Foreign Minister Jean Dupuy met his counterpart on Saturday.\n"
     interior = "Talks in Geneva\nFrench Interior Minister Jean Dupuy met his counterpart on Saturday.\n"
     assert len(_contradictions(foreign, interior)) == 1
+
+
+def test_an_age_describing_the_person_named_next_is_theirs() -> None:
+    def ages_of(text: str) -> list[tuple[str, float]]:
+        return [(c.subject, c.value["lo"]) for c in extract_claims(_art("a", text)) if c.predicate == "age"]
+
+    freed = (
+        "Hostages freed\nThe freed group included the mine's site manager, a 61-year-old French engineer, "
+        "Alain Kerbrat, who has worked in West Africa for two decades.\n"
+    )
+    assert ages_of(freed) == [("person:kerbrat", 61.0)]
+    assert ages_of("Crash\nPolice arrested a 40-year-old driver, John Lowe, on Monday.\n") == [
+        ("person:lowe", 40.0)
+    ]
+    # No description, a speaker, a place or a company between: nobody's age is read.
+    for text in (
+        "Crash\nThe 31-year-old suspect, police said, fled the scene on Monday.\n",
+        "Crash\nA 34-year-old woman, Jane Lowe said, was hurt on Monday.\n",
+        "Crash\nA 30-year-old man from Leeds, John Lowe, was hurt on Monday.\n",
+        "Crash\nA 40-year-old Acme driver, John Lowe, was hurt on Monday.\n",
+    ):
+        assert ages_of(text) == [], text
+    other = (
+        "Hostages freed\nAmong those freed was the mine's French site manager, Alain Kerbrat, 58, who had "
+        "been held since Friday.\n"
+    )
+    assert len(_contradictions(other, freed)) == 1

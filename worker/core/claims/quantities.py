@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from worker.core.claims.gazetteer import DEMONYMS, fold
 from worker.core.claims.lexicon import contains_any, trie_regex
 from worker.core.claims.numbers import (
     NUMBER_RE,
@@ -649,6 +650,12 @@ _AGE_APPOS = re.compile(rf"(?P<name>{_NAME}),\s(?P<age>\d{{1,3}}),")
 _AGE_ADJ = re.compile(
     rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?:[a-z]+\s){{0,2}}(?P<name>{_NAME})"
 )
+#: "a 61-year-old French engineer, Alain Kerbrat,": an age, a description and the person it
+#: describes, named in full right after it (set off like an appositive).
+_AGE_DESCRIBED = re.compile(
+    rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?P<desc>(?:[\w’'-]+\s){{0,3}}[a-z][\w-]*),\s"
+    rf"(?P<name>[A-Z][a-z][\w’'-]{{0,20}}(?:[^\S\n][A-Z][a-z][\w’'-]{{0,20}}){{1,2}})(?=[,.;]|\s\(|\swho\b|$)"
+)
 #: Words that cannot stand between "N-year-old" and the person's name.
 _NOT_BETWEEN = frozenset(("in", "of", "at", "from", "on", "for", "with", "and", "to", "by", "near"))
 #: A capitalised word followed by one of these is a place or group modifier, not a name.
@@ -749,6 +756,16 @@ def ages(sentence: str, low: str | None = None) -> Iterator[Found]:
             continue  # "a 30-year-old congregation in Wasilla": the age is not of a person named next
         if _PERSON_NOUN_AFTER.match(sentence, m.end("name")):
             continue  # "a 57-year-old Wasilla woman": the name is a place
+        key = person_key(m.group("name"))
+        v = parse_number(m.group("age"))
+        if key and v is not None and 0 < v < 130:
+            yield Found("quantity", key, "age", _age(v, m.group("name")), m.start(), m.end())
+    for m in _AGE_DESCRIBED.finditer(sentence) if adj else ():
+        desc = m.group("desc").split()
+        if any(w in _NOT_BETWEEN for w in desc) or any(
+            w[0].isupper() and fold(w) not in DEMONYMS for w in desc
+        ):
+            continue  # "a 30-year-old man from Leeds, ...", "a 40-year-old Acme driver, ...": no description
         key = person_key(m.group("name"))
         v = parse_number(m.group("age"))
         if key and v is not None and 0 < v < 130:
