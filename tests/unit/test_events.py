@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from worker.core.events import (
+    MAX_FEATURE_KEYS,
     Assignment,
     EventConfig,
     EventFeatures,
@@ -441,3 +442,10 @@ def test_the_lead_ends_where_splitlines_would_cut_it() -> None:
             "",
         ):
             assert lead_end(body) == whole(body), (sep, body)
+
+
+def test_a_lead_of_one_endless_line_is_bounded_as_the_keys_are() -> None:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    endless = " ".join(f"zon{letters[i // 26]}{letters[i % 26]}ta" for i in range(600))
+    feats = event_features(Article(id="e", title="Endless", text=f"{endless}\nA second line follows here."))
+    assert 0 < len(feats.lead) <= MAX_FEATURE_KEYS and len(feats.keys) <= MAX_FEATURE_KEYS

@@ -348,7 +348,9 @@ def event_features(article: Article) -> EventFeatures:
                 counts[key] = counts.get(key, 0.0) + c
                 lead_counts[key] = lead_counts.get(key, 0.0) + c
     weighted = {k: round(1.0 + math.log(c), 4) for k, c in counts.items() if c >= 1.0}
-    lead = tuple(sorted((k, round(1.0 + math.log(c), 4)) for k, c in lead_counts.items() if c >= 1.0))
+    # Bounded as the keys are: a lead of one endless line is not a message of its own size.
+    lead_weighted = [(k, round(1.0 + math.log(c), 4)) for k, c in lead_counts.items() if c >= 1.0]
+    lead = tuple(sorted(sorted(lead_weighted, key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]))
     top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]
     scan_of = {part: spans for part, _, spans in parts}
     return EventFeatures(
