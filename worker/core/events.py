@@ -347,9 +347,9 @@ def event_features(article: Article) -> EventFeatures:
             for key, c in own.items():
                 counts[key] = counts.get(key, 0.0) + c
                 lead_counts[key] = lead_counts.get(key, 0.0) + c
-    weighted = {k: round(1.0 + math.log(c), 4) for k, c in counts.items() if c >= 1.0}
+    weighted = {k: _sublinear(c) for k, c in counts.items() if c >= 1.0}
     # Bounded as the keys are: a lead of one endless line is not a message of its own size.
-    lead_weighted = [(k, round(1.0 + math.log(c), 4)) for k, c in lead_counts.items() if c >= 1.0]
+    lead_weighted = [(k, _sublinear(c)) for k, c in lead_counts.items() if c >= 1.0]
     lead = tuple(sorted(sorted(lead_weighted, key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]))
     top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]
     scan_of = {part: spans for part, _, spans in parts}
@@ -368,6 +368,20 @@ def event_features(article: Article) -> EventFeatures:
         ),
         lead=lead if len(lead) < len(weighted) else (),
     )
+
+
+def _sublinear(count: float) -> float:
+    """A key's weight, ``1 + ln(count)`` rounded; counts are sums of a few weights, so
+    the few values there are are remembered."""
+    weight = _SUBLINEAR.get(count)
+    if weight is None:
+        if len(_SUBLINEAR) > 4096:
+            _SUBLINEAR.clear()
+        weight = _SUBLINEAR[count] = round(1.0 + math.log(count), 4)
+    return weight
+
+
+_SUBLINEAR: dict[float, float] = {}
 
 
 def _count(

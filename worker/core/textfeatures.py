@@ -197,6 +197,9 @@ def capital_runs(text: str, spans: list[tuple[str, int, int]]) -> list[Run]:
     prev_end = 0
     prev_tok = ""
     for tok, begin, end in spans:
+        if not run and not tok[0].isupper():
+            prev_end, prev_tok = end, tok  # a lower-case word outside a run: nothing to decide
+            continue
         gap = text[prev_end:begin]
         # A sentence starts at a line start or after a full stop that does not follow
         # an initial or abbreviation ("U.S.", "J. Smith", "Dr.").
@@ -262,6 +265,19 @@ def normalise_token(tok: str) -> str:
 
 
 def _normalise(tok: str) -> str:
+    key = _NORMALISED.get(tok)
+    if key is None:
+        if len(_NORMALISED) > _TERM_MEMO_MAX:
+            _NORMALISED.clear()
+        key = _NORMALISED[tok] = _normalise_once(tok)
+    return key
+
+
+#: Token -> its entity key: names recur across a stream as words do (see ``_TERM_OF``).
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalise_once(tok: str) -> str:
     low = tok.lower().replace("’", "'")
     base, sep, suffix = low.rpartition("'")
     if sep and suffix in _CLITICS:
