@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from worker.core.claims.gazetteer import CITY_COUNTRY, DEMONYMS, country_code, fold
@@ -146,6 +147,7 @@ def _demonym(token: str) -> bool:
     return t in DEMONYMS or (t.endswith(("man", "woman")) and t[:-3].rstrip("wo") in DEMONYMS)
 
 
+@lru_cache(maxsize=65_536)
 def given_name(name: str) -> str | None:
     """The first name of a written full name ("Dan Scavino" -> "dan"), None for a bare surname.
 
@@ -159,8 +161,10 @@ def given_name(name: str) -> str | None:
     return fold(toks[0])
 
 
+@lru_cache(maxsize=65_536)
 def person_key(name: str) -> str | None:
-    """``person:<surname>`` for a written name, or None when no surname can be found."""
+    """``person:<surname>`` for a written name, or None when no surname can be found
+    (remembered: a stream names its people again and again)."""
     toks = [t for t in re.split(r"\s+", name.strip()) if t]
     toks = [t for t in toks if fold(t).rstrip(".") not in _SUFFIXES]
     while toks and (len(toks[-1].rstrip(".")) <= 1 or fold(toks[-1]) in _SKIP_NAME_TOKENS):
