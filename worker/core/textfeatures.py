@@ -176,7 +176,7 @@ def entity_tokens(
     found elsewhere, e.g. the body for a headline), or when it starts a multi-word name.
     """
     common_set = set(common) if common is not None else _lowercase_vocabulary(text)
-    return entity_tokens_of(text, scan(text), common_set, known)
+    return [tok for keys in entity_tokens_by_run(text, scan(text), common_set, known) for tok in keys]
 
 
 def scan(text: str) -> list[tuple[str, int, int]]:
@@ -230,18 +230,6 @@ def capital_runs(text: str, spans: list[tuple[str, int, int]]) -> list[Run]:
     return runs
 
 
-def entity_tokens_of(
-    text: str,
-    spans: list[tuple[str, int, int]],
-    common: set[str],
-    known: Iterable[str] | None = None,
-    runs: list[Run] | None = None,
-) -> list[str]:
-    """:func:`entity_tokens` of ``text`` given its :func:`scan` (no second regex pass)
-    and, if the caller has them, its :func:`capital_runs`."""
-    return [tok for keys in entity_tokens_by_run(text, spans, common, known, runs) for tok in keys]
-
-
 def entity_tokens_by_run(
     text: str,
     spans: list[tuple[str, int, int]],
@@ -249,8 +237,9 @@ def entity_tokens_by_run(
     known: Iterable[str] | None = None,
     runs: list[Run] | None = None,
 ) -> list[list[str]]:
-    """:func:`entity_tokens_of`, one list per capitalised run (in the order of
-    :func:`capital_runs`): a caller can take the names of a part of the text."""
+    """:func:`entity_tokens` of ``text`` given its :func:`scan` (no second regex pass) and,
+    if the caller has them, its :func:`capital_runs`: one list per run (in their order),
+    so a caller can take the names of a part of the text."""
     if runs is None:
         runs = capital_runs(text, spans)
     names = {_normalise(tok) for run, _ in runs for tok, initial in run if not initial}

@@ -645,7 +645,10 @@ def _h(hedge: str | None) -> tuple[str, ...]:
     return (re.sub(r"\s+", " ", hedge.lower()),) if hedge else ()
 
 
-_NAME = r"[A-Z][a-z][\w’'-]{0,20}(?:[^\S\n][A-Z][a-z][\w’'-]{0,20}){0,2}"
+_NAME_WORD = r"[A-Z][a-z][\w’'-]{0,20}"
+_NAME = rf"{_NAME_WORD}(?:[^\S\n]{_NAME_WORD}){{0,2}}"
+#: A name written in full: two or three words.
+_FULL_NAME = rf"{_NAME_WORD}(?:[^\S\n]{_NAME_WORD}){{1,2}}"
 _AGE_APPOS = re.compile(rf"(?P<name>{_NAME}),\s(?P<age>\d{{1,3}}),")
 _AGE_ADJ = re.compile(
     rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?:[a-z]+\s){{0,2}}(?P<name>{_NAME})"
@@ -654,7 +657,7 @@ _AGE_ADJ = re.compile(
 #: describes, named in full right after it (set off like an appositive).
 _AGE_DESCRIBED = re.compile(
     rf"\b(?P<age>\d{{1,3}}|{NUMBER_WORDS_RE})[-\s]years?[-\s]old\s(?P<desc>(?:[\w’'-]+\s){{0,3}}[a-z][\w-]*),\s"
-    rf"(?P<name>[A-Z][a-z][\w’'-]{{0,20}}(?:[^\S\n][A-Z][a-z][\w’'-]{{0,20}}){{1,2}})(?=[,.;]|\s\(|\swho\b|$)"
+    rf"(?P<name>{_FULL_NAME})(?=[,.;]|\s\(|\swho\b|$)"
 )
 #: Words that cannot stand between "N-year-old" and the person's name.
 _NOT_BETWEEN = frozenset(("in", "of", "at", "from", "on", "for", "with", "and", "to", "by", "near"))
