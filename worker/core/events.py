@@ -350,8 +350,8 @@ def event_features(article: Article) -> EventFeatures:
     weighted = {k: _sublinear(c) for k, c in counts.items() if c >= 1.0}
     # Bounded as the keys are: a lead of one endless line is not a message of its own size.
     lead_weighted = [(k, _sublinear(c)) for k, c in lead_counts.items() if c >= 1.0]
-    lead = tuple(sorted(sorted(lead_weighted, key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]))
-    top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_FEATURE_KEYS]
+    lead = tuple(sorted(_heaviest_keys(lead_weighted)))
+    top = _heaviest_keys(weighted.items())
     scan_of = {part: spans for part, _, spans in parts}
     return EventFeatures(
         keys=tuple(sorted(top)),
@@ -368,6 +368,15 @@ def event_features(article: Article) -> EventFeatures:
         ),
         lead=lead if len(lead) < len(weighted) else (),
     )
+
+
+def _heaviest_keys(items: Iterable[tuple[str, float]]) -> list[tuple[str, float]]:
+    """The ``MAX_FEATURE_KEYS`` heaviest (key, weight) pairs, ties by key; all of them,
+    unranked, when there are no more than that (most articles: no sort needed)."""
+    listed = list(items)
+    if len(listed) <= MAX_FEATURE_KEYS:
+        return listed
+    return heapq.nsmallest(MAX_FEATURE_KEYS, listed, key=lambda kv: (-kv[1], kv[0]))
 
 
 def _sublinear(count: float) -> float:

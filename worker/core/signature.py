@@ -444,7 +444,7 @@ def persons_of(
     ``runs`` are its :func:`~worker.core.textfeatures.capital_runs`.  With ``wanted``,
     only surnames among those keys (the headline's and lead's words) are looked for.
     Runs on a line ``styled`` finds in headline case name no one."""
-    common_set = set(common)
+    common_set: set[str] = common if isinstance(common, set) else set(common)
     runs = list(runs)
     things = _thing_names(runs)
     out: dict[str, str] = {}
@@ -721,7 +721,7 @@ def text_signature(
 ) -> Signature:
     """Places and persons from the headline and lead (the claims add days and scores),
     given each part's :func:`~worker.core.textfeatures.scan` and capitalised runs."""
-    common_set = set(common)
+    common_set: set[str] = common if isinstance(common, set) else set(common)
     end = lead_end(body)
     # Only a name the headline or lead uses can be the main person or be mistaken for a place.
     wanted = {normalise_token(tok) for tok, _s, _e in title_spans if tok[0].isupper()}

@@ -181,7 +181,7 @@ def entity_tokens(
 
 def scan(text: str) -> list[tuple[str, int, int]]:
     """(token, start, end) of every token of ``text``: the one pass the other helpers share."""
-    return [(m[0], *m.span()) for m in _TOKEN.finditer(text)]
+    return [(m[0], m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
 
 #: A capitalised run: its (token, starts a sentence) pairs and the offset of its first token.

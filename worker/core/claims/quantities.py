@@ -1128,5 +1128,6 @@ def find_quantities(sentence: str, low: str | None = None) -> list[Found]:
     out.extend(misc(sentence, low))
     out.extend(person_figures(sentence, low))
     out.extend(responders(sentence, low))
-    out.sort(key=lambda f: (f.start, f.end, f.predicate))
+    if len(out) > 1:
+        out.sort(key=lambda f: (f.start, f.end, f.predicate))
     return out
