@@ -445,6 +445,63 @@ def test_those_taken_to_hospital_are_not_the_injured() -> None:
     assert hospital.predicate == "hospitalized"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Nineteen people were taken to hospital after the tanker overturned.", 19),
+        ("The tanker overturned, killing one person and sending 14 people to hospital.", 14),
+        ("In all, 14 people were treated in hospital, including four firefighters.", 14),
+        ("Seven people were rushed to the hospital after the blast.", 7),
+        ("The fire sent 23 residents to hospital.", 23),
+    ],
+)
+def test_counts_taken_to_hospital_are_read(sentence: str, count: int) -> None:
+    claims = extract_claims(_art("a", "Tanker crash\n" + sentence))
+    (found,) = [c for c in claims if c.predicate.startswith("hospitalized")]
+    # "23 residents" are a group's count ("hospitalized:residents"), as for the killed
+    assert (found.predicate.partition(":")[0], found.value["value"], found.hedges) == (
+        "hospitalized",
+        count,
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He spent 19 days in hospital after the crash.",
+        "The storm sent thousands to shelters on Monday.",
+        "Police took five suspects into custody.",
+        "She was taken to hospital with minor injuries.",
+    ],
+)
+def test_no_count_of_people_sent_to_hospital(sentence: str) -> None:
+    found = [c for c in extract_claims(_art("a", "Crash\n" + sentence)) if c.predicate.startswith("hospital")]
+    assert found == []
+
+
+def test_two_counts_taken_to_hospital_conflict() -> None:
+    a = "Tanker crash\nA tanker overturned on the A4 on Tuesday, sending 14 people to hospital.\n"
+    b = "A4 crash\nNineteen people were taken to hospital after a tanker overturned on the A4 on Tuesday.\n"
+    assert len(_contradictions(a, b)) == 1
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # a state at the time of writing, which discharges change, is no count of those taken
+        "A4 crash\nOne dead, 19 in hospital after a tanker overturned on the A4 on Tuesday.\n",
+        "A4 crash\nThree people remain in hospital after a tanker overturned on the A4 on Tuesday.\n",
+        "A4 crash\nTwo people are in hospital after a tanker overturned on the A4 on Tuesday.\n",
+        # the injured are a count of their own
+        "A4 crash\nA tanker overturned on the A4 on Tuesday, injuring 30 people.\n",
+    ],
+)
+def test_what_remains_in_hospital_is_no_disagreement(other: str) -> None:
+    a = "Tanker crash\nA tanker overturned on the A4 on Tuesday, sending 14 people to hospital.\n"
+    assert _contradictions(a, other) == []
+
+
 # ----------------------------------------------------------------------------- offices
 
 

@@ -108,6 +108,7 @@ EVOLVING_PREDICATE_WORDS: tuple[str, ...] = (
     "evacuated",
     "displaced",
     "affected",
+    "hospitalized",
 )
 PRELIMINARY_HEDGES: frozenset[str] = frozenset(
     {"preliminary", "initial", "early", "provisional", "unconfirmed"}

@@ -351,6 +351,11 @@ _COUNT_VERBS = {
     "die": "killed", "injured": "injured", "wounded": "injured", "hurt": "injured",
     # those taken to hospital are some of the injured, not a count of them
     "hospitalized": "hospitalized", "hospitalised": "hospitalized",
+    "taken to hospital": "hospitalized", "taken to the hospital": "hospitalized",
+    "taken to hospitals": "hospitalized", "sent to hospital": "hospitalized",
+    "rushed to hospital": "hospitalized", "rushed to the hospital": "hospitalized",
+    "admitted to hospital": "hospitalized", "treated in hospital": "hospitalized",
+    "in hospital": "hospitalized",
     "arrested": "arrested", "detained": "arrested", "missing": "missing",
     "evacuated": "evacuated", "rescued": "rescued",
 }  # fmt: skip
@@ -365,9 +370,10 @@ _COUNT_SUBJ = re.compile(
 )
 _COUNT_OBJ = re.compile(
     rf"\b(?P<verb>killing|killed|kills|kill|injuring|injured|injures|injure|wounding|wounded|arresting|arrested|"
-    rf"rescuing|rescued|rescues|saving|saved|evacuating|evacuated|evacuates|left|leaving)\s(?:all\s)?"
+    rf"rescuing|rescued|rescues|saving|saved|evacuating|evacuated|evacuates|left|leaving|"
+    rf"sending|sent|sends|taking|took|putting|put)\s(?:all\s)?"
     rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
-    rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded))?\b",
+    rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded|(?:to|in)\s(?:the\s)?hospital))?\b",
     re.IGNORECASE,
 )
 #: Verbs of a figure that grew (also what dates an update in ``times``: "rose to 22 on Wednesday").
@@ -440,11 +446,16 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
     return out
 
 
+#: Verbs whose count is a count of people only with the outcome after it ("leaving two
+#: dead", "sending 14 people to hospital").
+_SENDING_VERBS = frozenset(
+    {"left", "leaving", "sending", "sent", "sends", "taking", "took", "putting", "put"}
+)
 _OBJ_VERB_SCAN = re.compile(
     r"\b(?:" + trie_regex(["killing", "killed", "kills", "kill", "injuring", "injured", "injures", "injure",
                            "wounding", "wounded", "arresting", "arrested", "rescuing", "rescued",
-                           "rescues", "saving", "saved", "evacuating", "evacuated", "evacuates", "left",
-                           "leaving"]) + r")\s"
+                           "rescues", "saving", "saved", "evacuating", "evacuated", "evacuates",
+                           *sorted(_SENDING_VERBS)]) + r")\s"
 )  # fmt: skip
 
 
@@ -498,12 +509,15 @@ def _counts(sentence: str, low: str) -> Iterator[Found]:
             continue
         pred = _combined(_COUNT_VERBS[m.group("verb").lower()], sentence, m.end())
         seen.add((m.start("num"), m.end("num")))
-        hedges = _h(m.group("hedge")) + ((STILL,) if m.group("still") else ())
+        # "in hospital" is a state at the time of writing ("19 in hospital", "three are in
+        # hospital"), which discharges change: told as what remains, as "still" is
+        still = m.group("still") or m.group("verb").lower() == "in hospital"
+        hedges = _h(m.group("hedge")) + ((STILL,) if still else ())
         yield Found("quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), hedges)
     for m in _count_obj_matches(sentence, low):
         verb = m.group("verb").lower()
-        if verb in ("left", "leaving") and not m.group("dead"):
-            continue
+        if verb in _SENDING_VERBS and not (m.group("dead") or "").strip().endswith("hospital"):
+            continue  # "left two dead", "sent 14 people to hospital": only with their outcome
         if (m.start("num"), m.end("num")) in seen:
             continue
         if re.match(r"\s?(?:years?|months?|days?|hours?|minutes?|percent|%|times)", sentence[m.end("num") :]):
@@ -512,6 +526,8 @@ def _counts(sentence: str, low: str) -> Iterator[Found]:
         if val is None:
             continue
         base = (m.group("dead") or verb).strip().lower()
+        if base.endswith("hospital"):
+            base = "hospitalized"
         pred = {
             "killing": "killed",
             "kills": "killed",
