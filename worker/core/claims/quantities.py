@@ -355,7 +355,6 @@ _COUNT_VERBS = {
     "taken to hospitals": "hospitalized", "sent to hospital": "hospitalized",
     "rushed to hospital": "hospitalized", "rushed to the hospital": "hospitalized",
     "admitted to hospital": "hospitalized", "treated in hospital": "hospitalized",
-    "in hospital": "hospitalized",
     "arrested": "arrested", "detained": "arrested", "missing": "missing",
     "evacuated": "evacuated", "rescued": "rescued",
 }  # fmt: skip
@@ -509,15 +508,17 @@ def _counts(sentence: str, low: str) -> Iterator[Found]:
             continue
         pred = _combined(_COUNT_VERBS[m.group("verb").lower()], sentence, m.end())
         seen.add((m.start("num"), m.end("num")))
-        # "in hospital" is a state at the time of writing ("19 in hospital", "three are in
-        # hospital"), which discharges change: told as what remains, as "still" is
-        still = m.group("still") or m.group("verb").lower() == "in hospital"
-        hedges = _h(m.group("hedge")) + ((STILL,) if still else ())
+        hedges = _h(m.group("hedge")) + ((STILL,) if m.group("still") else ())
         yield Found("quantity", "event", _group(pred, m.group("noun")), val, m.start(), m.end(), hedges)
     for m in _count_obj_matches(sentence, low):
         verb = m.group("verb").lower()
-        if verb in _SENDING_VERBS and not (m.group("dead") or "").strip().endswith("hospital"):
-            continue  # "left two dead", "sent 14 people to hospital": only with their outcome
+        outcome = (m.group("dead") or "").strip().lower()
+        if verb in _SENDING_VERBS and (
+            not outcome or outcome.endswith("hospital") == (verb in ("left", "leaving"))
+        ):
+            # "left two dead", "sent 14 people to hospital": only with their outcome; "left
+            # 14 in hospital" tells who is there at the time of writing, which is not read
+            continue
         if (m.start("num"), m.end("num")) in seen:
             continue
         if re.match(r"\s?(?:years?|months?|days?|hours?|minutes?|percent|%|times)", sentence[m.end("num") :]):
@@ -525,7 +526,7 @@ def _counts(sentence: str, low: str) -> Iterator[Found]:
         val = _count_value(m.group("num"), m.group("hedge"))
         if val is None:
             continue
-        base = (m.group("dead") or verb).strip().lower()
+        base = outcome or verb
         if base.endswith("hospital"):
             base = "hospitalized"
         pred = {
