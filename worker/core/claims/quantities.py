@@ -367,10 +367,19 @@ _COUNT_SUBJ = re.compile(
     rf"(?:\shave)?(?:\sbe|\sbeen)?))?\s(?P<verb>{_CV})\b",
     re.IGNORECASE,
 )
+#: Verbs whose count is a count of people only with the outcome after it ("leaving two
+#: dead", "sending 14 people to hospital").
+_SENDING_VERBS = frozenset(
+    {"left", "leaving", "sending", "sent", "sends", "taking", "took", "putting", "put"}
+)
+#: Verbs whose object is a count of people ("killing 12", "sending 14 people to hospital").
+_OBJ_VERBS = (
+    "killing", "killed", "kills", "kill", "injuring", "injured", "injures", "injure", "wounding", "wounded",
+    "arresting", "arrested", "rescuing", "rescued", "rescues", "saving", "saved", "evacuating", "evacuated",
+    "evacuates", *sorted(_SENDING_VERBS),
+)  # fmt: skip
 _COUNT_OBJ = re.compile(
-    rf"\b(?P<verb>killing|killed|kills|kill|injuring|injured|injures|injure|wounding|wounded|arresting|arrested|"
-    rf"rescuing|rescued|rescues|saving|saved|evacuating|evacuated|evacuates|left|leaving|"
-    rf"sending|sent|sends|taking|took|putting|put)\s(?:all\s)?"
+    rf"\b(?P<verb>{'|'.join(_OBJ_VERBS)})\s(?:all\s)?"
     rf"(?i:(?P<hedge>{_HEDGE})\s)?(?P<num>{NUMBER_RE}|dozens|hundreds|thousands|scores|several)"
     rf"(?:\s(?:more\s)?(?P<noun>{_PEOPLE}))?(?P<dead>\s(?:dead|injured|wounded|(?:to|in)\s(?:the\s)?hospital))?\b",
     re.IGNORECASE,
@@ -445,17 +454,7 @@ def _count_subj_matches(sentence: str, low: str) -> list[re.Match[str]]:
     return out
 
 
-#: Verbs whose count is a count of people only with the outcome after it ("leaving two
-#: dead", "sending 14 people to hospital").
-_SENDING_VERBS = frozenset(
-    {"left", "leaving", "sending", "sent", "sends", "taking", "took", "putting", "put"}
-)
-_OBJ_VERB_SCAN = re.compile(
-    r"\b(?:" + trie_regex(["killing", "killed", "kills", "kill", "injuring", "injured", "injures", "injure",
-                           "wounding", "wounded", "arresting", "arrested", "rescuing", "rescued",
-                           "rescues", "saving", "saved", "evacuating", "evacuated", "evacuates",
-                           *sorted(_SENDING_VERBS)]) + r")\s"
-)  # fmt: skip
+_OBJ_VERB_SCAN = re.compile(r"\b(?:" + trie_regex(_OBJ_VERBS) + r")\s")
 
 
 def _count_obj_matches(sentence: str, low: str) -> list[re.Match[str]]:
