@@ -22,7 +22,7 @@ from worker.core.events import (
     event_id_for,
 )
 from worker.core.model import Article
-from worker.core.signature import _SENTENCE_END, LEAD_SENTENCES, lead_end
+from worker.core.signature import _SENTENCE_END, LEAD_SENTENCES, MAX_HEADER_LINES, lead_end
 from worker.core.textfeatures import date_keys, entity_tokens, number_keys
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -442,6 +442,19 @@ def test_the_lead_ends_where_splitlines_would_cut_it() -> None:
             "",
         ):
             assert lead_end(body) == whole(body), (sep, body)
+
+
+def test_a_header_before_the_lead_is_a_few_short_lines_not_all_of_them() -> None:
+    """Short lines before the first sentence are a header (a dateline, a byline, a
+    subhead) up to ``MAX_HEADER_LINES``; a text of nothing but short lines leads with
+    a few of them, not with all (a hostile text was read whole as its lead)."""
+    first = "A magnitude 6.1 earthquake struck near Lorca on Wednesday evening."
+    header = "\n".join(["LORCA, Spain", "By Ana Ruiz", "12 May 2011", "Updated 9:01"])
+    body = f"{header}\n{first} Nine people died.\nMore."
+    assert body[: lead_end(body)].rstrip().endswith("Nine people died.")
+    short = "\n".join(f"line {i}" for i in range(10_000))
+    end = lead_end(short)
+    assert short[:end].count("\n") == MAX_HEADER_LINES + LEAD_SENTENCES
 
 
 def test_a_lead_of_one_endless_line_is_bounded_as_the_keys_are() -> None:

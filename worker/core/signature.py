@@ -109,6 +109,9 @@ MAIN_MENTIONS = 2.0
 MAX_YEARS = 6
 #: How many sentences of the body make the lead.
 LEAD_SENTENCES = 2
+#: Most short lines skipped as a header before the lead (the corpora here have at most
+#: four): a text of nothing but short lines has a lead of its first few, not of all.
+MAX_HEADER_LINES = 8
 
 #: Cities this large are also found by their other names.
 ALIAS_CITY_POPULATION = 300_000
@@ -328,17 +331,18 @@ _LINE_END = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 def lead_end(body: str, start: int = 0) -> int:
     """Where the lead (the first :data:`LEAD_SENTENCES` sentences of ``body[start:]``) ends.
 
-    Short header lines (a dateline, a byline) before the first sentence are skipped.
+    Short header lines (a dateline, a byline) before the first sentence are skipped, up
+    to :data:`MAX_HEADER_LINES`.
     Lines (as ``str.splitlines`` cuts them) are read one at a time: a long body is not
     split whole for its first lines.
     """
-    pos, seen, size = start, 0, len(body)
+    pos, seen, size, skipped = start, 0, len(body), 0
     while pos < size:
         cut = _LINE_END.search(body, pos)
         nxt = size if cut is None else cut.end()
         line = body[pos:nxt]
-        if seen == 0 and len(line.strip()) < 40:
-            pos = nxt
+        if seen == 0 and skipped < MAX_HEADER_LINES and len(line.strip()) < 40:
+            pos, skipped = nxt, skipped + 1
             continue
         for m in _SENTENCE_END.finditer(line):
             seen += 1
