@@ -687,3 +687,39 @@ def test_a_follow_up_a_day_and_a_half_later_joins_its_story() -> None:
     index = EventIndex({}, replace(EventConfig(), time_grace=86_400.0))
     a = index.assign(first.id, ingest(first).features, 0)
     assert index.assign(later.id, ingest(later).features, 1).event_id != a.event_id
+
+
+ROOF_OLD = Article(
+    id="r1",
+    source="afp",
+    title="Depot roof collapse kills four in Lyon",
+    text="Depot roof collapse kills four in Lyon\nThe roof of a storage depot collapsed in Lyon on Monday, "
+    "killing four workers and injuring nine, firefighters said.",
+)
+
+
+def _roof_new(killed: str, background: str) -> Article:
+    return Article(
+        id="r2",
+        source="reuters",
+        title=f"Depot roof collapse kills {killed} in Lyon",
+        text=f"Depot roof collapse kills {killed} in Lyon\nThe roof of a storage depot collapsed in Lyon on "
+        f"Monday, killing {killed} workers and injuring six, firefighters said.\nThe company's director "
+        "said an inquiry had begun.\nWorkers said the roof had leaked for weeks." + background,
+    )
+
+
+def test_a_report_telling_the_others_figure_as_an_earlier_happenings_compares_none() -> None:
+    """One report tells the other's toll as an earlier collapse's, and gives its own
+    collapse another toll: it knows the other's happening and calls it another, so
+    neither the toll nor the injured are compared.  Without that sentence both are;
+    and when its own toll is the told one, nothing tells the two collapses apart."""
+    earlier = "\nIn March 2019, a roof collapse at another of the company's depots killed four workers."
+    told = [c for c in ingest(_roof_new("two", earlier)).claims if c.predicate.startswith("killed")]
+    assert {(c.occasion.kind, c.value["value"]) for c in told} == {("earlier", 4.0), ("main", 2.0)}
+    assert contradictions([ROOF_OLD, _roof_new("two", earlier)], identity=True) == []
+    assert contradictions([_roof_new("two", earlier), ROOF_OLD], identity=True) == []
+    slots = {c["slot"].split(":")[0] for c in contradictions([ROOF_OLD, _roof_new("two", "")], identity=True)}
+    assert slots == {"event|injured", "event|killed"}
+    same_toll = contradictions([ROOF_OLD, _roof_new("four", earlier)], identity=True)
+    assert [c["slot"] for c in same_toll] == ["event|injured"]

@@ -381,6 +381,8 @@ class _Work:
     _claims: dict[int, tuple[Mapping[str, Any], Claim]] = field(default_factory=dict)
     #: article id -> its claims about any occasion but the main one (``told_elsewhere``)
     elsewhere: dict[str, list[Claim]] | None = None
+    #: article id -> its main-occasion claims of the happening (``told_apart``)
+    main: dict[str, list[Claim]] | None = None
     #: The article being applied: its claims, all known before the first is compared.
     incoming: tuple[str, Sequence[Claim]] | None = None
 
@@ -641,7 +643,8 @@ def _apply_article(work: _Work, msg: Routed) -> None:
     if msg.signature:
         meta["sig"] = dict(msg.signature)
     work.articles[msg.article_id] = meta
-    work.incoming, work.elsewhere = (msg.article_id, msg.claims), None
+    work.incoming = (msg.article_id, msg.claims)
+    work.elsewhere = work.main = None
     seen: set[tuple[str, str]] = set()
     for claim in msg.claims:
         rec = _record(msg, claim)
@@ -672,7 +675,8 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
         if aid in work.articles:
             continue  # an article belongs to one event; a copy here is the newer version
         work.articles[aid] = meta
-        work.incoming, work.elsewhere = (aid, [work.claim(rec) for rec in by_article[aid]]), None
+        work.incoming = (aid, [work.claim(rec) for rec in by_article[aid]])
+        work.elsewhere = work.main = None
         for rec in by_article[aid]:
             _add_claim(work, rec)
 
@@ -775,6 +779,7 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
             for r in conflicts
             if not other_happenings(work.articles, r["article_id"], rec["article_id"])
             and not other_days(work, r, rec, claim)
+            and not told_apart(work, r["article_id"], rec["article_id"])
         ]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
@@ -936,6 +941,67 @@ def told_elsewhere(work: _Work, article_id: str, claim: Claim) -> bool:
         if claimlib.relate(other, claim, rules=False) == "same":
             return True
     return False
+
+
+#: Occasions that are another happening than the report's own: a dated earlier one
+#: ("in March 2021, a rockfall killed nine") and another incident ("a second blast").
+#: Not a part, a plan, or a figure since superseded, which are of the same happening.
+_OTHER_HAPPENING = frozenset({"earlier", "other_incident"})
+#: A person's figures (an age, an office) are not the happening's.
+_PERSON = "person:"
+
+
+def told_apart(work: _Work, a: str, b: str) -> bool:
+    """One report tells the other's main figure as another happening's, and its own
+    main figure of that measure differs: "a crane collapse killed three workers on
+    Thursday … the same company whose crane fell in November 2015, killing two people"
+    against a report of a crane collapse "killing two".  The first report knows the
+    second's happening and calls it another, so none of their figures are compared (the
+    toll, the injured, the time), whichever grouping joined them."""
+    if a == b:
+        return False
+    return _tells_as_other(work, a, b) or _tells_as_other(work, b, a)
+
+
+def _tells_as_other(work: _Work, teller: str, told: str) -> bool:
+    others = [c for c in _elsewhere_of(work, teller) if c.occasion.kind in _OTHER_HAPPENING]
+    if not others:
+        return False
+    theirs = _main_of(work, told)
+    if not theirs:
+        return False
+    mine = _main_of(work, teller)
+    for other in others:
+        family = (other.kind, other.subject, other.predicate.partition(":")[0])
+        for their in theirs:
+            if (their.kind, their.subject, their.predicate.partition(":")[0]) != family:
+                continue
+            if claimlib.relate(other, their, rules=False) != "same":
+                continue
+            if any(
+                (own.kind, own.subject, own.predicate.partition(":")[0]) == family
+                and claimlib.relate(own, their, rules=False) == "conflict"
+                for own in mine
+            ):
+                return True
+    return False
+
+
+def _main_of(work: _Work, article_id: str) -> list[Claim]:
+    """An article's main-occasion claims of the happening (not a person's), as
+    :func:`_elsewhere_of` finds its others."""
+    if work.incoming is not None and work.incoming[0] == article_id:
+        incoming = work.incoming[1]
+        return [c for c in incoming if c.occasion.kind == "main" and not c.subject.startswith(_PERSON)]
+    if work.main is None:
+        work.main = {}
+        for slot in sorted(work.slots):
+            head = slot.partition("|")[0]
+            if "@" in head or head.startswith(_PERSON):
+                continue
+            for rec in work.records(slot):
+                work.main.setdefault(rec["article_id"], []).append(work.claim(rec))
+    return work.main.get(article_id, [])
 
 
 def _elsewhere_of(work: _Work, article_id: str) -> list[Claim]:
