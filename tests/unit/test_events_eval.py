@@ -25,6 +25,7 @@ from worker.evaluation.events import (
     main,
     seeds_view,
     shuffled,
+    with_feed_dates,
 )
 
 DATA = Path("/work/shared/data/ecbplus_dev.jsonl")
@@ -208,3 +209,28 @@ def test_the_tuner_chooses_precision_and_no_cross_event_alert_before_f1() -> Non
     assert choose([(0.90, high_p), (0.93, high_p), (0.93, high_p)], [0, 0, 0]) == 1
     # None qualifies: the fewest cross-event contradictions, then F1.
     assert choose([(0.95, low_p), (0.90, low_p), (0.92, low_p)], [2, 1, 1]) == 2
+
+
+def test_feed_dates_give_each_report_its_events_dateline() -> None:
+    """``--feed-dates``: an undated report takes its event's earliest dateline (plus 0 or
+    1 day, fixed by its id) as ``published_at``; a report that has one keeps it, and an
+    event none of whose reports has a dateline stays undated."""
+
+    def item(aid: str, text: str, gold: str, published_at: str | None = None) -> Item:
+        return Item(Article(id=aid, title="Fire", text=text, published_at=published_at), gold)
+
+    items = [
+        item("a1", "Fire at Harwick depot\nMarch 4, 2021\nA fire broke out on Thursday.", "1_a"),
+        item("a2", "Fire at Harwick depot\nMarch 3, 2021\nFirefighters fought a blaze.", "1_a"),
+        item("a3", "Harwick fire\nCrews cooled the tanks on Thursday.", "1_a"),
+        item("a4", "Harwick fire\nThe depot reopened.", "1_a", "2021-03-09T08:00:00Z"),
+        item("b1", "Harwick fire\nA second fire broke out on Friday.", "1_b"),
+    ]
+    dated, count = with_feed_dates(items)
+    stamps = {it.article.id: it.article.published_at for it in dated}
+    assert count == 3
+    assert stamps["a4"] == "2021-03-09T08:00:00Z" and stamps["b1"] is None
+    for aid in ("a1", "a2", "a3"):
+        assert stamps[aid] in ("2021-03-03T12:00:00Z", "2021-03-04T12:00:00Z"), aid
+    assert with_feed_dates(items)[0] == dated  # the same every run
+    assert [it.gold for it in dated] == [it.gold for it in items]
