@@ -145,3 +145,45 @@ def test_a_toll_named_by_what_it_is_of() -> None:
     ):
         assert one(text, "quantity").value["value"] == count, text
     assert claims("The toll from the 2008 crash was high.") == []
+
+
+def test_a_deputy_holds_another_office_than_the_one_he_deputises_for() -> None:
+    """ "Deputy Governor" is not "Governor": two reports that give one person the two
+    disagree on her rank.  "Vice" is the same rank in another translation, an ordinal is
+    dropped by outlets, an acting governor is the governor for now, and a sheriff's
+    deputy is a deputy sheriff however the words fall."""
+
+    def office(text: str) -> str:
+        return str(one(text, "role").value["office"])
+
+    assert office("Deputy Governor Ana Lima resigned on Monday.") == "deputy governor"
+    assert office("Ana Lima, the deputy governor, resigned on Monday.") == "deputy governor"
+    assert office("The bank's deputy governor, Ana Lima, resigned on Monday.") == "deputy governor"
+    assert office("Vice Governor Ana Lima resigned on Monday.") == "deputy governor"
+    assert office("Deputy Finance Minister Ana Lima resigned on Monday.") == "deputy finance minister"
+    assert office("Vice Chairman Ana Lima resigned on Monday.") == "deputy chair"
+    assert office("Assistant Coach Ana Lima resigned on Monday.") == "assistant coach"
+    assert office("Acting Governor Ana Lima resigned on Monday.") == "governor"
+    # offices named whole keep their names, a generic head stays generic
+    assert office("Vice President Ana Lima resigned on Monday.") == "vice president"
+    assert office("Deputy Prime Minister Ana Lima resigned on Monday.") == "deputy prime minister"
+    assert one("Deputy head Ana Lima resigned on Monday.", "role").value["generic"] is True
+    second = one("Second Deputy Governor Ana Lima resigned on Monday.", "role")
+    assert second.value["office"] == "deputy governor" and second.value["org"] is None
+    assert office("Sheriff Deputy Jerry Ortiz was killed on Friday.") == "deputy sheriff"
+
+    deputy = routed("a", "Deputy Governor Ana Lima resigned on Monday, the central bank said.")
+    governor = routed("b", "Governor Ana Lima resigned on Monday, the central bank said.")
+    (ctr,) = contradictions(deputy, governor)
+    assert ctr.value["slot"] == "person:lima|role"
+    for same in (
+        "Vice Governor Ana Lima resigned on Monday, the central bank said.",
+        "First Deputy Governor Ana Lima resigned on Monday, the central bank said.",
+        "Ana Lima, the deputy governor, resigned on Monday, the central bank said.",
+    ):
+        assert contradictions(deputy, routed("c", same)) == [], same
+    acting = routed("d", "Acting Governor Ana Lima resigned on Monday, the central bank said.")
+    assert contradictions(governor, acting) == []
+    ortiz = routed("e", "Sheriff Deputy Jerry Ortiz, 35, was killed on Friday.")
+    murdered = routed("f", "He murdered Deputy Sheriff Jerry Ortiz, prosecutors said.")
+    assert contradictions(ortiz, murdered) == []

@@ -878,10 +878,21 @@ def _co_held(recs: Sequence[Mapping[str, Any]], a: Mapping[str, Any], b: Mapping
         start = sentence.find(surname[: max(3, len(surname) - 1)])
         while start >= 0:
             window = sentence[max(0, start - CO_HELD_WINDOW) : start + len(surname) + CO_HELD_WINDOW]
-            if office_a in window and office_b in window:
+            if _names_both(window, office_a, office_b):
                 return True
             start = sentence.find(surname[: max(3, len(surname) - 1)], start + 1)
     return False
+
+
+def _names_both(window: str, a: str, b: str) -> bool:
+    """Both offices stand in ``window``.  A deputy's or an assistant's office names no
+    office it deputises for ("deputy governor" is no governor), so then the shorter must
+    stand outside the longer; a less specific office read inside a more specific one
+    ("minister" in "finance minister") is the same person's, as before."""
+    long, short = (a, b) if len(a) >= len(b) else (b, a)
+    if long.split(" ", 1)[0] in ("deputy", "assistant") and long.endswith(" " + short):
+        return long in window and short in window.replace(long, " ")
+    return long in window and short in window
 
 
 def _side_to_join(

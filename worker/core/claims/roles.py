@@ -59,7 +59,7 @@ _NAME_APPOS = re.compile(
 # A title set off before the name: "Norbeck's chief financial officer, Thomas Reinholt, told",
 # "the country's prime minister, Priit Valgma, said".
 _TITLE_APPOS = re.compile(
-    rf"(?:\b[Tt]he\s|(?P<org>[A-Z][\w’'-]*)[’']s\s)(?P<mods>(?:[a-z][\w-]*\s){{0,2}}?)"
+    rf"(?:\b[Tt]he\s|(?P<org>[A-Z][\w’'-]*)[’']s\s)(?P<mods>(?:[a-z][\w’'-]*\s){{0,2}}?)"
     rf"(?P<title>(?:{_TITLE_WORDS})),\s(?P<name>[A-Z][a-z][\w’'-]{{0,20}}(?:\s{_NAME_TOKEN}){{1,3}}),"
 )
 _FORMER = re.compile(r"\b(?:former|ex-|then-|late|erstwhile|outgoing|previous)\b", re.IGNORECASE)
@@ -128,7 +128,7 @@ _MOD_WORDS = frozenset((
     "deputy", "special", "senior", "chief", "acting", "top", "business", "press", "foreign", "interior",
     "defense", "defence", "finance", "economic", "trade", "national", "security", "presidential",
     "personal", "assistant", "associate", "executive", "general", "first", "vice", "principal", "lead",
-    "head",
+    "head", "second", "third", "fourth", "fifth",
 ))  # fmt: skip
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 
@@ -182,12 +182,20 @@ def person_key(name: str) -> str | None:
 
 
 def office_of(title: str) -> tuple[str, bool]:
-    """(canonical head office, generic?) of a role description."""
+    """(canonical head office, generic?) of a role description.
+
+    A deputy is another office than the one it deputises for: "Deputy Governor" is
+    ``deputy governor``, not ``governor`` ("vice" is the same rank in other
+    translations: "Vice Governor" is ``deputy governor`` too), and an assistant's is
+    ``assistant …``.  An ordinal before it ("First Deputy Governor") does not count:
+    outlets drop it.  Offices named whole keep their names ("vice president", "deputy
+    prime minister"); a generic head stays generic ("deputy head")."""
     t = fold(title)
     t = re.split(r"\s(?:at|of the|for|to|in|with|on)\s", t, maxsplit=1)[0] if " of staff" not in t else t
     for phrase, office in _OFFICES:
-        if phrase in t:
-            return office, office in GENERIC_OFFICES
+        at = t.find(phrase)
+        if at >= 0:
+            return _subordinate(t[:at], office), office in GENERIC_OFFICES
     heads = _TITLE_RE.findall(t)
     if not heads:
         return t.split()[-1] if t.split() else t, True
@@ -195,7 +203,26 @@ def office_of(title: str) -> tuple[str, bool]:
     for phrase, office in _OFFICES:
         if head == phrase:
             head = office
-    return head, head in GENERIC_OFFICES
+    if head in GENERIC_OFFICES:
+        return head, True
+    return _subordinate(t[: t.rfind(fold(heads[-1]))], head), False
+
+
+#: First words of an office that names its rank already ("vice president").
+_RANKED = frozenset({"deputy", "vice", "assistant"})
+#: Words that make an office a subordinate one, and the rank they name.
+_SUBORDINATE = {"deputy": "deputy", "vice": "deputy", "vice-": "deputy", "assistant": "assistant"}
+
+
+def _subordinate(before: str, office: str) -> str:
+    """``office`` as a deputy's or an assistant's when the word right before it (in
+    ``before``, the title up to the office) says so, unless the office names a rank
+    already ("deputy prime minister", "vice president") or is generic."""
+    words = before.split()
+    if not words or office in GENERIC_OFFICES or office.split(maxsplit=1)[0] in _RANKED:
+        return office
+    rank = _SUBORDINATE.get(words[-1])
+    return f"{rank} {office}" if rank else office
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,6 +394,10 @@ def role_mentions(sentence: str, memo: Memo | None = None, low: str | None = Non
             continue
         country, org, office, generic = _title_info(mods, title, memo)
         full = " ".join([*mods, title])
+        lead_word = raw_name.split(maxsplit=1)[0]
+        if lead_word.lower() in _SUBORDINATE and not generic:
+            # "Sheriff Deputy Jerry Ortiz": the word after the title is his rank
+            office, full = _subordinate(lead_word.lower(), office), f"{full} {lead_word}"
         yield RoleMention(key, full, office, generic, org, country, mstart, n_start + len(name), given)
     if ", " not in sentence:
         return
@@ -376,7 +407,7 @@ def role_mentions(sentence: str, memo: Memo | None = None, low: str | None = Non
         before = sentence[max(0, m.start() - 12) : m.start()]
         if not key or _FORMER.search(m.group("mods")) or _FORMER.search(before):
             continue
-        office, generic = office_of(m.group("title"))
+        office, generic = office_of(f"{m.group('mods')}{m.group('title')}")  # "the deputy governor"
         org = m.group("org")
         country = country_code(org) if org else None
         title = sentence[m.start("org") if org else m.start("mods") : m.end("title")]
