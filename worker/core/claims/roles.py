@@ -212,6 +212,8 @@ def office_of(title: str) -> tuple[str, bool]:
 _RANKED = frozenset({"deputy", "vice", "assistant"})
 #: Words that make an office a subordinate one, and the rank they name.
 _SUBORDINATE = {"deputy": "deputy", "vice": "deputy", "vice-": "deputy", "assistant": "assistant"}
+#: The ranks a subordinate office starts with ("deputy governor", "assistant coach").
+SUBORDINATE_RANKS = frozenset(_SUBORDINATE.values())
 
 
 def _subordinate(before: str, office: str) -> str:
