@@ -149,9 +149,10 @@ def test_a_toll_named_by_what_it_is_of() -> None:
 
 def test_a_deputy_holds_another_office_than_the_one_he_deputises_for() -> None:
     """ "Deputy Governor" is not "Governor": two reports that give one person the two
-    disagree on her rank.  "Vice" is the same rank in another translation, an ordinal is
-    dropped by outlets, an acting governor is the governor for now, and a sheriff's
-    deputy is a deputy sheriff however the words fall."""
+    disagree on her rank.  "Vice" is the same rank in another translation, an acting
+    governor is the governor for now, and a sheriff's
+    deputy is a deputy sheriff however the words fall.  An ordinal ranks one of several
+    deputies: "First" against "Second" disagrees, one without it is only less precise."""
 
     def office(text: str) -> str:
         return str(one(text, "role").value["office"])
@@ -169,7 +170,7 @@ def test_a_deputy_holds_another_office_than_the_one_he_deputises_for() -> None:
     assert office("Deputy Prime Minister Ana Lima resigned on Monday.") == "deputy prime minister"
     assert one("Deputy head Ana Lima resigned on Monday.", "role").value["generic"] is True
     second = one("Second Deputy Governor Ana Lima resigned on Monday.", "role")
-    assert second.value["office"] == "deputy governor" and second.value["org"] is None
+    assert second.value["office"] == "second deputy governor" and second.value["org"] is None
     assert office("Sheriff Deputy Jerry Ortiz was killed on Friday.") == "deputy sheriff"
 
     deputy = routed("a", "Deputy Governor Ana Lima resigned on Monday, the central bank said.")
@@ -182,6 +183,12 @@ def test_a_deputy_holds_another_office_than_the_one_he_deputises_for() -> None:
         "Ana Lima, the deputy governor, resigned on Monday, the central bank said.",
     ):
         assert contradictions(deputy, routed("c", same)) == [], same
+    # an ordinal ranks one of several deputies: given by both, it must agree
+    first = routed("g", "First Deputy Governor Ana Lima resigned on Monday, the central bank said.")
+    (ranks,) = contradictions(first, routed("h", "Second Deputy Governor Ana Lima resigned on Monday."))
+    assert ranks.value["slot"] == "person:lima|role"
+    (ctr,) = contradictions(first, governor)  # and a ranked deputy is still no governor
+    assert ctr.value["slot"] == "person:lima|role"
     acting = routed("d", "Acting Governor Ana Lima resigned on Monday, the central bank said.")
     assert contradictions(governor, acting) == []
     ortiz = routed("e", "Sheriff Deputy Jerry Ortiz, 35, was killed on Friday.")

@@ -85,7 +85,7 @@ import pycountry
 from worker.core import claims as claimlib
 from worker.core.claims.frames import publication_days
 from worker.core.claims.quantities import RISEN
-from worker.core.claims.roles import SUBORDINATE_RANKS
+from worker.core.claims.roles import ORDINALS, SUBORDINATE_RANKS
 from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
@@ -891,7 +891,9 @@ def _names_both(window: str, a: str, b: str) -> bool:
     stand outside the longer; a less specific office read inside a more specific one
     ("minister" in "finance minister") is the same person's, as before."""
     long, short = (a, b) if len(a) >= len(b) else (b, a)
-    if long.split(" ", 1)[0] in SUBORDINATE_RANKS and long.endswith(" " + short):
+    words = long.split()
+    rank = words[1] if len(words) > 2 and words[0] in ORDINALS else words[0]
+    if rank in SUBORDINATE_RANKS and long.endswith(" " + short):
         return long in window and short in window.replace(long, " ")
     return long in window and short in window
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from worker.core.claims.quantities import STILL
+from worker.core.claims.roles import ORDINALS
 from worker.core.model import Claim
 
 RULES: dict[str, str] = {
@@ -226,6 +227,12 @@ def _same_person(ga: object, gb: object) -> bool:
 _OFFICE_STAGES = re.compile(r"(?:^|[\s-])(?:elect|designate|acting|interim|incoming|outgoing)(?=$|[\s-])")
 
 
+def _unranked(office: str) -> str:
+    """``office`` without the ordinal that ranks one of several deputies."""
+    first, _, rest = office.partition(" ")
+    return rest if first in ORDINALS and rest else office
+
+
 def _office_core(office: object) -> str:
     return " ".join(_OFFICE_STAGES.sub(" ", str(office or "").lower()).split())
 
@@ -259,6 +266,8 @@ def _relate_role(a: Mapping[str, Any], b: Mapping[str, Any]) -> str:
     oa, ob = _office_core(a.get("office")), _office_core(b.get("office"))
     if oa == ob or any(oa in group and ob in group for group in CO_HELD_OFFICES):
         return "compatible"
+    if _unranked(oa) == ob or _unranked(ob) == oa:
+        return "compatible"  # "First Deputy Governor" and "Deputy Governor": one less precise
     if (oa == "spokesperson" and _speaks_for_own_office(ta, tb)) or (
         ob == "spokesperson" and _speaks_for_own_office(tb, ta)
     ):

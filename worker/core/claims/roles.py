@@ -187,9 +187,10 @@ def office_of(title: str) -> tuple[str, bool]:
     A deputy is another office than the one it deputises for: "Deputy Governor" is
     ``deputy governor``, not ``governor`` ("vice" is the same rank in other
     translations: "Vice Governor" is ``deputy governor`` too), and an assistant's is
-    ``assistant …``.  An ordinal before it ("First Deputy Governor") does not count:
-    outlets drop it.  Offices named whole keep their names ("vice president", "deputy
-    prime minister"); a generic head stays generic ("deputy head")."""
+    ``assistant …``.  An ordinal before it ranks the deputy ("First Deputy Governor" is
+    ``first deputy governor``; outlets often drop it, so ``relate`` reads the office
+    without one as compatible).  Offices named whole keep their names ("vice
+    president", "deputy prime minister"); a generic head stays generic ("deputy head")."""
     t = fold(title)
     t = re.split(r"\s(?:at|of the|for|to|in|with|on)\s", t, maxsplit=1)[0] if " of staff" not in t else t
     for phrase, office in _OFFICES:
@@ -212,6 +213,8 @@ def office_of(title: str) -> tuple[str, bool]:
 _RANKED = frozenset({"deputy", "vice", "assistant"})
 #: Words that make an office a subordinate one, and the rank they name.
 _SUBORDINATE = {"deputy": "deputy", "vice": "deputy", "vice-": "deputy", "assistant": "assistant"}
+#: Ordinals that rank one of several deputies ("First Deputy Governor").
+ORDINALS = frozenset({"first", "second", "third", "fourth", "fifth"})
 #: The ranks a subordinate office starts with ("deputy governor", "assistant coach").
 SUBORDINATE_RANKS = frozenset(_SUBORDINATE.values())
 
@@ -221,10 +224,16 @@ def _subordinate(before: str, office: str) -> str:
     ``before``, the title up to the office) says so, unless the office names a rank
     already ("deputy prime minister", "vice president") or is generic."""
     words = before.split()
-    if not words or office in GENERIC_OFFICES or office.split(maxsplit=1)[0] in _RANKED:
+    if not words or office in GENERIC_OFFICES:
         return office
-    rank = _SUBORDINATE.get(words[-1])
-    return f"{rank} {office}" if rank else office
+    if office.split(maxsplit=1)[0] not in _RANKED:
+        rank = _SUBORDINATE.get(words[-1])
+        if rank is None:
+            return office
+        office, words = f"{rank} {office}", words[:-1]
+    # "First Deputy Governor": the ordinal is part of the office when it is given
+    # (``relate`` reads an office without one as compatible with it).
+    return f"{words[-1]} {office}" if words and words[-1] in ORDINALS else office
 
 
 @dataclass(frozen=True, slots=True)
