@@ -723,3 +723,34 @@ def test_a_report_telling_the_others_figure_as_an_earlier_happenings_compares_no
     assert slots == {"event|injured", "event|killed"}
     same_toll = contradictions([ROOF_OLD, _roof_new("four", earlier)], identity=True)
     assert [c["slot"] for c in same_toll] == ["event|injured"]
+
+
+OUSTED_2018 = Article(
+    id="o18",
+    source="meridian",
+    title="Andina Air removes chief executive Lucia Paredes",
+    published_at="2018-08-28T09:00:00Z",
+    text="Andina Air removes chief executive Lucia Paredes\nAndina Air said on Tuesday it had removed chief "
+    "executive Lucia Paredes, two years after she replaced Rodrigo Salas in 2016.",
+)
+
+
+def _ousted(aid: str, years: str) -> Article:
+    return Article(
+        id=aid,
+        source=f"outlet-{aid}",
+        title="Shareholders welcome change at Andina Air",
+        text="Shareholders welcome change at Andina Air\nShareholders welcomed the dismissal of chief "
+        "executive Rodrigo Salas on Tuesday.\nFinance director Lucia Paredes will run the company for now.\n"
+        f"Salas took charge {years} after a decade at a leasing firm.",
+    )
+
+
+def test_an_office_told_only_with_years_long_past_is_of_another_time() -> None:
+    """An office is held at a time. An undated report naming only years two and more
+    before a dated report's (``signature.era_conflict``) tells another time, so the
+    person's two offices are not compared: the finance director of one ouster is the
+    chief executive ousted two years on. Told in the dated report's own years, they are."""
+    assert contradictions([OUSTED_2018, _ousted("o16", "in 2011")], identity=True) == []
+    (ctr,) = contradictions([OUSTED_2018, _ousted("o18b", "in 2016")], identity=True)
+    assert ctr["slot"] == "person:paredes|role"

@@ -90,7 +90,7 @@ from worker.core.ids import stable_id
 from worker.core.model import Claim
 from worker.core.reftime import DEFAULT_ORDER_GAP_S, ReferenceTime, _instant, ordered
 from worker.core.reftime import from_json as reftime_from_json
-from worker.core.signature import Signature, weekdays_apart, weekdays_of, what_conflict
+from worker.core.signature import Signature, era_conflict_between, weekdays_apart, weekdays_of, what_conflict
 from worker.core.signature import conflicts as signature_conflicts
 
 SCHEMA_VERSION = 1
@@ -759,6 +759,10 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
     conflicts = [r for r, rel in relations if rel == "conflict"]
     if claim.kind == "role" and conflicts:
         conflicts = [r for r in conflicts if not _co_held([*existing, rec], r, rec)]
+        # An office is held at a time: an undated report that names only years long before
+        # the other's tells an earlier time, when the person may have held another.
+        aid = rec["article_id"]
+        conflicts = [r for r in conflicts if not _other_era(work.articles, r["article_id"], aid)]
     if conflicts and claim.occasion.kind in ("main", "planned") and claim.predicate != "age":
         # The main occasion is a happening at a time: two reports dated weeks apart speak of
         # two happenings (or of one long story whose figures moved on), not of one; a plan
@@ -1091,6 +1095,16 @@ def reference_of(articles: Mapping[str, Any], article_id: str) -> ReferenceTime 
 #: Reports whose reference times are further apart than this describe different main
 #: occasions (ages carry their own time, see ``claims.relate``).
 MAIN_OCCASION_DAYS = 30
+
+
+def _other_era(articles: Mapping[str, Any], a: str, b: str) -> bool:
+    """One report is dated and the other, undated, names only years two and more before
+    it (``signature.era_conflict``): they tell two times."""
+    sa = Signature.from_json((articles.get(a) or {}).get("sig"))
+    sb = Signature.from_json((articles.get(b) or {}).get("sig"))
+    return era_conflict_between(
+        sa.years, (sa.days,) if sa.days else (), sb.years, (sb.days,) if sb.days else ()
+    )
 
 
 def _far_apart(work: _Work, a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
