@@ -895,7 +895,7 @@ def _names_both(window: str, a: str, b: str) -> bool:
     stand outside the longer; a less specific office read inside a more specific one
     ("minister" in "finance minister") is the same person's, as before."""
     long, short = (a, b) if len(a) >= len(b) else (b, a)
-    words = long.split()
+    words = long.split() or [""]
     rank = words[1] if len(words) > 2 and words[0] in ORDINALS else words[0]
     if rank in SUBORDINATE_RANKS and long.endswith(" " + short):
         return long in window and short in window.replace(long, " ")
