@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from tests.unit.one_event import contradictions
 from worker.core.chrome import headline, is_stamp
+from worker.core.claims import analyse
 from worker.core.events import TEXT_ONLY, EventConfig, EventIndex, split_event_id
 from worker.core.model import Article
 from worker.core.pipeline import Pipeline, ingest
-from worker.core.reconcile import Output
+from worker.core.reconcile import Output, Routed, reconcile
 from worker.core.signature import (
     EMPTY,
     HeadlineCase,
@@ -754,3 +756,77 @@ def test_an_office_told_only_with_years_long_past_is_of_another_time() -> None:
     assert contradictions([OUSTED_2018, _ousted("o16", "in 2011")], identity=True) == []
     (ctr,) = contradictions([OUSTED_2018, _ousted("o18b", "in 2016")], identity=True)
     assert ctr["slot"] == "person:paredes|role"
+
+
+def _reconciled(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    """Every record of reconciling ``articles`` in order as one event (contradictions and
+    updates), as grouping had joined them."""
+    state: dict[str, Any] | None = None
+    out: list[dict[str, Any]] = []
+    for a in articles:
+        found, ref = analyse(a)
+        msg = Routed(
+            op="article",
+            event_id="ev",
+            article_id=a.id,
+            source=a.source or a.id,
+            published_at=a.published_at,
+            content_hash=a.id,
+            claims=tuple(found),
+            reference=ref.to_json() if ref else None,
+        )
+        state, more = reconcile(state, msg)
+        out += [{"topic": o.topic, **o.value} for o in more]
+    return out
+
+
+BAN_ONE_YEAR = Article(
+    id="b1",
+    source="wire",
+    title="Sprinter Ade Okoro banned for 12 months",
+    text="Sprinter Ade Okoro banned for 12 months\nThe athletics integrity unit handed sprinter Ade Okoro a "
+    "12-month ban on Tuesday after a positive test for a stimulant.",
+)
+BAN_EIGHT_YEARS = Article(
+    id="b2",
+    source="courier",
+    title="Okoro handed eight-year doping ban",
+    text="Okoro handed eight-year doping ban\nThe athletics integrity unit banned sprinter Ade Okoro for "
+    "eight years on Tuesday for a second doping offence.",
+)
+
+
+def _ban_coach(own: str, when: str = "in 2019") -> Article:
+    return Article(
+        id="b3",
+        source="gazette",
+        title="Okoro's coach says team will appeal",
+        text=f"Okoro's coach says team will appeal\nSprinter Ade Okoro will appeal, his coach said on "
+        f"Wednesday.{own}\nThe coach said the athlete had been badly advised.\nOkoro served a 12-month ban "
+        f"{when} for a stimulant.",
+    )
+
+
+def test_a_figure_a_third_report_gives_to_an_earlier_happening_is_not_compared() -> None:
+    """Two bans of one sprinter joined as one event: a third report tells the 12-month
+    ban as 2019's, so the report stating it as its own is not compared with the eight-year
+    one, whichever arrives first; one that arrived before the teller is withdrawn
+    (``contradiction_resolved``, reason ``other_happening``).  Without the teller the two
+    are compared; and a teller giving the figure to its own happening too, or telling it in
+    a relative frame ("last year", as a follow-up tells its own happening), sets nothing apart."""
+    coach = _ban_coach("")
+    assert contradictions([BAN_ONE_YEAR, BAN_EIGHT_YEARS])[0]["slot"] == "ban|duration"
+    assert contradictions([BAN_ONE_YEAR, coach, BAN_EIGHT_YEARS]) == []
+    assert contradictions([coach, BAN_EIGHT_YEARS, BAN_ONE_YEAR]) == []
+    records = _reconciled([BAN_ONE_YEAR, BAN_EIGHT_YEARS, coach])
+    (raised,) = [r for r in records if r["topic"] == "contradictions"]
+    (withdrawn,) = [r for r in records if r.get("type") == "contradiction_resolved"]
+    assert withdrawn["contradiction_id"] == raised["id"]
+    assert withdrawn["reason"] == "other_happening"
+    assert "b3" in withdrawn["resolved_by"]
+    own_too = _ban_coach(" The integrity unit handed Okoro a 12-month ban on Tuesday.")
+    assert [c.occasion.kind for c in ingest(own_too).claims if c.subject == "ban"] == ["main", "earlier"]
+    assert len(contradictions([BAN_ONE_YEAR, BAN_EIGHT_YEARS, own_too])) == 1
+    relative = _ban_coach("", when="last year")
+    assert [c.occasion.key for c in ingest(relative).claims if c.subject == "ban"] == ["last year"]
+    assert len(contradictions([BAN_ONE_YEAR, relative, BAN_EIGHT_YEARS])) == 1

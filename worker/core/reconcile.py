@@ -619,6 +619,61 @@ def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, 
     return new, work.outputs
 
 
+def _withdraw_told_as_other(work: _Work, article_id: str, claims: Sequence[Claim]) -> None:
+    """An arriving report gives a figure to another happening ("the 2019 ban of 12
+    months"), and an open contradiction has that figure on one side: the rule of
+    :func:`told_as_other_happening` would not have raised it, had this report come first.
+    It is resolved (reason ``other_happening``), so the verdict does not depend on the
+    order in which reports arrive."""
+    mine = [c for c in claims if c.occasion.kind == "main"]
+    others = [c for c in claims if _sets_apart(c) and not any(_tells_same(c, own) for own in mine)]
+    if not others:
+        return
+    for cid in sorted(work.contradictions):
+        k = work.contradictions[cid]
+        if k["status"] != "open":
+            continue
+        by_id = {r["id"]: r for r in work.records(k["slot"])}
+        sides = [by_id[i] for i in (*k["a"], *k["b"]) if i in by_id]
+        mains = [r for r in sides if work.claim(r).occasion.kind == "main"]
+        told = next((r for r in mains if any(_tells_same(o, work.claim(r)) for o in others)), None)
+        if told is None:
+            continue
+        work.contradictions[cid] = {**k, "status": "resolved", "resolved_by": f"other_happening:{article_id}"}
+        work.outputs.append(
+            update(
+                "contradiction_resolved",
+                work.event_id,
+                [cid, "other_happening", article_id],
+                event_id=work.event_id,
+                contradiction_id=cid,
+                resolved_by=f"{article_id} gives {claimlib.describe(work.claim(told))} to another happening",
+                reason="other_happening",
+                claims=[_public(told)],
+            )
+        )
+
+
+def _sets_apart(claim: Claim) -> bool:
+    """The claim is told of another happening that a dated reference or an ordinal marks
+    ("in March 2021", "in 2019", "a second blast"), not of a relative frame ("last week's
+    collapse"), which a follow-up uses for its own happening."""
+    occasion = claim.occasion
+    if occasion.kind == "other_incident":
+        return True
+    return occasion.kind == "earlier" and (occasion.key or "")[:4].isdigit()
+
+
+def _tells_same(other: Claim, claim: Claim) -> bool:
+    """``other`` states ``claim``'s value for the same subject and measure."""
+    return (
+        other.kind == claim.kind
+        and other.subject == claim.subject
+        and other.predicate.partition(":")[0] == claim.predicate.partition(":")[0]
+        and claimlib.relate(other, claim, rules=False) == "same"
+    )
+
+
 def _find(work: _Work, claim_id: str) -> dict[str, Any] | None:
     for slot in sorted(work.slots):
         for rec in work.records(slot):
@@ -646,6 +701,7 @@ def _apply_article(work: _Work, msg: Routed) -> None:
     work.articles[msg.article_id] = meta
     work.incoming = (msg.article_id, msg.claims)
     work.elsewhere = work.main = None
+    _withdraw_told_as_other(work, msg.article_id, msg.claims)
     seen: set[tuple[str, str]] = set()
     for claim in msg.claims:
         rec = _record(msg, claim)
@@ -678,6 +734,7 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
         work.articles[aid] = meta
         work.incoming = (aid, [work.claim(rec) for rec in by_article[aid]])
         work.elsewhere = work.main = None
+        _withdraw_told_as_other(work, aid, work.incoming[1])
         for rec in by_article[aid]:
             _add_claim(work, rec)
 
@@ -776,6 +833,13 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
             if not told_elsewhere(work, rec["article_id"], work.claim(r))
             and not told_elsewhere(work, r["article_id"], claim)
         ]
+    if conflicts:
+        # A figure that a report of this event gives to another happening ("a 12-month ban
+        # in 2019", "the March 2021 fire that killed three"): a report stating it as its own
+        # main figure may well be a report of that happening, grouped here with this one.
+        if told_as_other_happening(work, claim):
+            conflicts = []
+        conflicts = [r for r in conflicts if not told_as_other_happening(work, work.claim(r))]
     if conflicts:
         # Two reports whose identity facts conflict may be of two happenings grouped as one:
         # their figures are not compared (see "Two reports of two happenings").
@@ -957,6 +1021,28 @@ def told_elsewhere(work: _Work, article_id: str, claim: Claim) -> bool:
         if other.predicate.partition(":")[0] != family:
             continue
         if claimlib.relate(other, claim, rules=False) == "same":
+            return True
+    return False
+
+
+def told_as_other_happening(work: _Work, claim: Claim) -> bool:
+    """Some report of the event gives ``claim``'s value, for the same subject and measure,
+    to another happening (an earlier one, a second incident): "Okoro served a 12-month ban
+    in 2019" in a report of his eight-year ban, next to another report's "handed a 12-month
+    ban".  The event then holds, or recalls, a happening whose figure that is, and a report
+    giving it as its own may be a report of that happening grouped with this one: its
+    figure is not compared (:func:`told_elsewhere` is the case where one of the two reports
+    compared is the teller).  A report that gives the value to its own happening too sets
+    nothing apart, and neither does a relative frame ("13 died in last week's collapse",
+    read as an earlier week's: a follow-up's own happening).  Only a main-occasion figure
+    is read so: figures of one earlier occasion ("inflation in March") are that
+    occasion's, compared with each other."""
+    if claim.occasion.kind != "main":
+        return False
+    for article_id in work.articles:
+        if any(
+            _sets_apart(other) and _tells_same(other, claim) for other in _elsewhere_of(work, article_id)
+        ) and not any(_tells_same(own, claim) for own in _main_of(work, article_id)):
             return True
     return False
 
