@@ -655,12 +655,12 @@ def _withdraw_told_as_other(work: _Work, article_id: str, claims: Sequence[Claim
 
 
 def _sets_apart(claim: Claim) -> bool:
-    """The claim is told of another happening that a dated reference or an ordinal marks
-    ("in March 2021", "in 2019", "a second blast"), not of a relative frame ("last week's
-    collapse"), which a follow-up uses for its own happening."""
+    """The claim is told of another happening that a date marks ("in March 2021", "in
+    2019"): an ``earlier`` occasion keyed by a year.  Not a relative frame ("last week's
+    collapse"), nor an ``other_incident`` read from "two days after a storm killed 11" or
+    "a second blast", which a follow-up or a report of a many-part happening uses for its
+    own happening."""
     occasion = claim.occasion
-    if occasion.kind == "other_incident":
-        return True
     return occasion.kind == "earlier" and (occasion.key or "")[:4].isdigit()
 
 
@@ -1027,7 +1027,7 @@ def told_elsewhere(work: _Work, article_id: str, claim: Claim) -> bool:
 
 def told_as_other_happening(work: _Work, claim: Claim) -> bool:
     """Some report of the event gives ``claim``'s value, for the same subject and measure,
-    to another happening (an earlier one, a second incident): "Okoro served a 12-month ban
+    to another happening, a dated earlier one (:func:`_sets_apart`): "Okoro served a 12-month ban
     in 2019" in a report of his eight-year ban, next to another report's "handed a 12-month
     ban".  The event then holds, or recalls, a happening whose figure that is, and a report
     giving it as its own may be a report of that happening grouped with this one: its
