@@ -656,11 +656,13 @@ def _withdraw_told_as_other(work: _Work, article_id: str, claims: Sequence[Claim
 
 def _sets_apart(claim: Claim) -> bool:
     """The claim is told of another happening that a date marks ("in March 2021", "in
-    2019"): an ``earlier`` occasion keyed by a year.  Not a relative frame ("last week's
-    collapse"), nor an ``other_incident`` read from "two days after a storm killed 11" or
-    "a second blast", which a follow-up or a report of a many-part happening uses for its
-    own happening."""
+    2019"): an ``earlier`` occasion keyed by a year, of the happening (not a person's).
+    Not a relative frame ("last week's collapse"), nor an ``other_incident`` read from
+    "two days after a storm killed 11" or "a second blast", which a follow-up or a report
+    of a many-part happening uses for its own happening."""
     occasion = claim.occasion
+    if claim.subject.startswith(_PERSON):
+        return False  # a person's age or office at a time: their own rules (asof, era)
     return occasion.kind == "earlier" and (occasion.key or "")[:4].isdigit()
 
 
@@ -1037,7 +1039,7 @@ def told_as_other_happening(work: _Work, claim: Claim) -> bool:
     read as an earlier week's: a follow-up's own happening).  Only a main-occasion figure
     is read so: figures of one earlier occasion ("inflation in March") are that
     occasion's, compared with each other."""
-    if claim.occasion.kind != "main":
+    if claim.occasion.kind != "main" or claim.subject.startswith(_PERSON):
         return False
     for article_id in work.articles:
         if any(
