@@ -10,7 +10,7 @@ from worker.core.claims import analyse
 from worker.core.events import EventConfig, EventIndex
 from worker.core.model import Article
 from worker.core.pipeline import ingest
-from worker.core.reconcile import Routed, reconcile
+from worker.core.reconcile import Output, Routed, reconcile
 
 
 def contradictions(articles: Iterable[Article], identity: bool = False) -> list[dict[str, Any]]:
@@ -18,9 +18,15 @@ def contradictions(articles: Iterable[Article], identity: bool = False) -> list[
 
     With ``identity`` each article also carries its signature (``Routed.signature``), as
     the pipeline routes it, so reports whose identities conflict are not compared."""
+    return [o.value for o in outputs(articles, identity) if o.topic == "contradictions"]
+
+
+def outputs(articles: Iterable[Article], identity: bool = False) -> list[Output]:
+    """Every record (contradictions and updates) of reconciling ``articles`` in order as
+    event "ev", as :func:`contradictions` reconciles them."""
     index = EventIndex({}, EventConfig())
     state: dict[str, Any] | None = None
-    out = []
+    out: list[Output] = []
     for a in articles:
         found, ref = analyse(a)
         msg = Routed(
@@ -36,4 +42,4 @@ def contradictions(articles: Iterable[Article], identity: bool = False) -> list[
         )
         state, more = reconcile(state, msg)
         out += more
-    return [o.value for o in out if o.topic == "contradictions"]
+    return out

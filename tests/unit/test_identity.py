@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
-from tests.unit.one_event import contradictions
+from tests.unit.one_event import contradictions, outputs
 from worker.core.chrome import headline, is_stamp
-from worker.core.claims import analyse
 from worker.core.events import TEXT_ONLY, EventConfig, EventIndex, split_event_id
 from worker.core.model import Article
 from worker.core.pipeline import Pipeline, ingest
-from worker.core.reconcile import Output, Routed, reconcile
+from worker.core.reconcile import Output
 from worker.core.signature import (
     EMPTY,
     HeadlineCase,
@@ -758,28 +756,6 @@ def test_an_office_told_only_with_years_long_past_is_of_another_time() -> None:
     assert ctr["slot"] == "person:paredes|role"
 
 
-def _reconciled(articles: Sequence[Article]) -> list[dict[str, Any]]:
-    """Every record of reconciling ``articles`` in order as one event (contradictions and
-    updates), as grouping had joined them."""
-    state: dict[str, Any] | None = None
-    out: list[dict[str, Any]] = []
-    for a in articles:
-        found, ref = analyse(a)
-        msg = Routed(
-            op="article",
-            event_id="ev",
-            article_id=a.id,
-            source=a.source or a.id,
-            published_at=a.published_at,
-            content_hash=a.id,
-            claims=tuple(found),
-            reference=ref.to_json() if ref else None,
-        )
-        state, more = reconcile(state, msg)
-        out += [{"topic": o.topic, **o.value} for o in more]
-    return out
-
-
 BAN_ONE_YEAR = Article(
     id="b1",
     source="wire",
@@ -818,7 +794,7 @@ def test_a_figure_a_third_report_gives_to_an_earlier_happening_is_not_compared()
     assert contradictions([BAN_ONE_YEAR, BAN_EIGHT_YEARS])[0]["slot"] == "ban|duration"
     assert contradictions([BAN_ONE_YEAR, coach, BAN_EIGHT_YEARS]) == []
     assert contradictions([coach, BAN_EIGHT_YEARS, BAN_ONE_YEAR]) == []
-    records = _reconciled([BAN_ONE_YEAR, BAN_EIGHT_YEARS, coach])
+    records = [{"topic": o.topic, **o.value} for o in outputs([BAN_ONE_YEAR, BAN_EIGHT_YEARS, coach])]
     (raised,) = [r for r in records if r["topic"] == "contradictions"]
     (withdrawn,) = [r for r in records if r.get("type") == "contradiction_resolved"]
     assert withdrawn["contradiction_id"] == raised["id"]

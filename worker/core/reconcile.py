@@ -595,20 +595,18 @@ def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, 
         elif a_left and b_left:
             work.contradictions[cid] = {**k, "a": a_left, "b": b_left}
         elif k["status"] == "open":
-            work.contradictions[cid] = {**k, "status": "resolved", "resolved_by": f"split:{target}"}
             sides = [by_id.get(i) or _find(work, i) for i in (*k["a"][:1], *k["b"][:1])]
-            work.outputs.append(
-                update(
-                    "contradiction_resolved",
-                    msg.event_id,
-                    [cid, "split", target],
-                    event_id=msg.event_id,
-                    contradiction_id=cid,
-                    resolved_by=f"split into {target}",
-                    reason="split",
-                    new_event_id=target,
-                    **({"claims": [_public(r) for r in sides if r]} if any(sides) else {}),
-                )
+            text = f"split into {target}"
+            claims = [r for r in sides if r]
+            _withdraw(
+                work,
+                msg.event_id,
+                cid,
+                reason="split",
+                by=target,
+                text=text,
+                claims=claims,
+                new_event_id=target,
             )
     carried = {"articles": carried_articles, "slots": carried_slots}
     merge_in = Routed(op="merge_in", event_id=target, merged_event_id=token, absorbed=carried)
@@ -639,19 +637,40 @@ def _withdraw_told_as_other(work: _Work, article_id: str, claims: Sequence[Claim
         told = next((r for r in mains if any(_tells_same(o, work.claim(r)) for o in others)), None)
         if told is None:
             continue
-        work.contradictions[cid] = {**k, "status": "resolved", "resolved_by": f"other_happening:{article_id}"}
-        work.outputs.append(
-            update(
-                "contradiction_resolved",
-                work.event_id,
-                [cid, "other_happening", article_id],
-                event_id=work.event_id,
-                contradiction_id=cid,
-                resolved_by=f"{article_id} gives {claimlib.describe(work.claim(told))} to another happening",
-                reason="other_happening",
-                claims=[_public(told)],
-            )
+        text = f"{article_id} gives {claimlib.describe(work.claim(told))} to another happening"
+        _withdraw(work, work.event_id, cid, reason="other_happening", by=article_id, text=text, claims=[told])
+
+
+def _withdraw(
+    work: _Work,
+    event_id: str,
+    cid: str,
+    *,
+    reason: str,
+    by: str,
+    text: str,
+    claims: Sequence[Mapping[str, Any]],
+    **fields: Any,
+) -> None:
+    """Resolve open contradiction ``cid`` for ``reason`` (not a supersession), and say so."""
+    work.contradictions[cid] = {
+        **work.contradictions[cid],
+        "status": "resolved",
+        "resolved_by": f"{reason}:{by}",
+    }
+    work.outputs.append(
+        update(
+            "contradiction_resolved",
+            event_id,
+            [cid, reason, by],
+            event_id=event_id,
+            contradiction_id=cid,
+            resolved_by=text,
+            reason=reason,
+            **fields,
+            **({"claims": [_public(r) for r in claims]} if claims else {}),
         )
+    )
 
 
 def _sets_apart(claim: Claim) -> bool:
