@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
+
+import jsonschema
+import orjson
 
 from tests.unit.one_event import contradictions, outputs
 from worker.core.chrome import headline, is_stamp
@@ -794,12 +798,14 @@ def test_a_figure_a_third_report_gives_to_an_earlier_happening_is_not_compared()
     assert contradictions([BAN_ONE_YEAR, BAN_EIGHT_YEARS])[0]["slot"] == "ban|duration"
     assert contradictions([BAN_ONE_YEAR, coach, BAN_EIGHT_YEARS]) == []
     assert contradictions([coach, BAN_EIGHT_YEARS, BAN_ONE_YEAR]) == []
-    records = [{"topic": o.topic, **o.value} for o in outputs([BAN_ONE_YEAR, BAN_EIGHT_YEARS, coach])]
-    (raised,) = [r for r in records if r["topic"] == "contradictions"]
-    (withdrawn,) = [r for r in records if r.get("type") == "contradiction_resolved"]
+    records = outputs([BAN_ONE_YEAR, BAN_EIGHT_YEARS, coach])
+    (raised,) = [o.value for o in records if o.topic == "contradictions"]
+    (withdrawn,) = [o.value for o in records if o.value.get("type") == "contradiction_resolved"]
     assert withdrawn["contradiction_id"] == raised["id"]
     assert withdrawn["reason"] == "other_happening"
     assert "b3" in withdrawn["resolved_by"]
+    schema = orjson.loads((Path(__file__).parents[2] / "schemas" / "update.schema.json").read_bytes())
+    jsonschema.validate({**withdrawn, "emitted_at": "2025-01-01T00:00:00Z"}, schema)
     own_too = _ban_coach(" The integrity unit handed Okoro a 12-month ban on Tuesday.")
     assert [c.occasion.kind for c in ingest(own_too).claims if c.subject == "ban"] == ["main", "earlier"]
     assert len(contradictions([BAN_ONE_YEAR, BAN_EIGHT_YEARS, own_too])) == 1
