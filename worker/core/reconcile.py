@@ -1035,15 +1035,7 @@ def told_elsewhere(work: _Work, article_id: str, claim: Claim) -> bool:
     that figure and gives it to another happening (an earlier one, a part, a plan), so a
     report stating it is read as telling that one, or as an earlier figure this report
     updates: no "sources disagree" either way."""
-    family = claim.predicate.partition(":")[0]
-    for other in _elsewhere_of(work, article_id):
-        if other.kind != claim.kind or other.subject != claim.subject:
-            continue
-        if other.predicate.partition(":")[0] != family:
-            continue
-        if claimlib.relate(other, claim, rules=False) == "same":
-            return True
-    return False
+    return any(_tells_same(other, claim) for other in _elsewhere_of(work, article_id))
 
 
 def told_as_other_happening(work: _Work, claim: Claim) -> bool:
