@@ -467,3 +467,49 @@ def test_replay_reads_the_merge_threshold_from_the_environment(
 def article_json(article: Article) -> dict[str, Any]:
     out = {"id": article.id, "title": article.title, "text": article.text}
     return out | ({"source": article.source} if article.source else {})
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_disagreement_the_absorbed_event_raised_is_not_raised_again(seed: int) -> None:
+    """One disagreement, one alert: B's open contradiction moves to A under its own id.
+
+    Folding B's claims into A meets the disagreement again (now with A's report on one
+    side); it is not raised a second time under A's id, a source new to a side is
+    announced as an extension, and a later report still joins it.
+    """
+    a, b = "ev-a", "ev-b"
+    batches = [
+        [article_msg("a1", a, "The fire killed 4 people and injured 15.", "AP")],
+        [article_msg("b1", b, "The fire injured 15 people.", "AFP")],
+        [article_msg("b2", b, "The fire injured 12 people.", "Reuters")],
+        [Routed("merge_out", b, into=a), article_msg("x", a, "The fire killed 4 people.", "BBC", (b,))],
+        [article_msg("z", a, "The fire injured 12 people, officials said.", "NPR")],
+    ]
+    fifo, fifo_state = run_fifo(batches)
+    outputs, state = kafka(batches, seed, crash=0.25)
+    assert {k: first_seen(v) for k, v in by_key(outputs).items()} == by_key(fifo)
+    assert state == fifo_state and set(state) == {a}
+    raised = [o.value for o in fifo if o.topic == "contradictions"]
+    assert [(v["event_id"], sorted(x["article_id"] for x in v["claims"])) for v in raised] == [
+        (b, ["b1", "b2"])
+    ]
+    cid = raised[0]["id"]
+    assert state[a]["contradictions"][cid]["status"] == "open"
+    extended = [o.value for o in fifo if o.value["type"] == "contradiction_extended"]
+    # AP's 15 joins AFP's side when B is folded in; NPR's 12 joins Reuters' later.
+    assert [(e["event_id"], e["contradiction_id"], e["source"]) for e in extended] == [
+        (a, cid, "AP"),
+        (a, cid, "NPR"),
+    ]
+    # The hand-over carries it, and fits the routed schema.
+    schema = orjson.loads((ROOT / "schemas" / "routed.schema.json").read_bytes())
+    merge_in = reconcile(fifo_state_before_merge(batches, b), Routed("merge_out", b, into=a))[1][0]
+    jsonschema.validate(orjson.loads(orjson.dumps(merge_in.value)), schema)
+    assert list(merge_in.value["absorbed"]["contradictions"]) == [cid]
+
+
+def fifo_state_before_merge(batches: list[list[Routed]], event: str) -> dict[str, Any]:
+    """``event``'s state just before its ``merge_out``, as the in-order driver leaves it."""
+    at = next(i for i, batch in enumerate(batches) if any(m.op == "merge_out" for m in batch))
+    _, state = run_fifo(batches[:at])
+    return state[event]  # type: ignore[no-any-return]

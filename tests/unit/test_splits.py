@@ -374,3 +374,36 @@ def test_split_of_an_event_still_waiting_for_a_merge(seed: int) -> None:
     assert [(r["contradiction_id"], r["reason"]) for r in resolved] == [(raised[0]["id"], "split")]
     # y corroborates b1 under N.
     assert any(o.value["type"] == "claim_corroborated" and o.key == n for o in fifo)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_disagreement_among_the_moved_articles_leaves_with_them_under_its_id(seed: int) -> None:
+    """One disagreement, one alert: the split hands it to the new event, which does not
+    raise it again, and what resolves it there resolves it under its first id."""
+    c, n = "ev-c", "ev-n"
+    batches = [
+        [article_msg("c1", c, "The fire killed 4 people.", "Reuters")],
+        [article_msg("m1", c, "The blast injured 20 people.", "AP")],
+        [article_msg("m2", c, "The blast injured 25 people.", "AFP")],
+        [
+            Routed("split_out", c, into=n, moved=("m1", "m2")),
+            Routed("split", n, await_merge=(split_token(c),)),
+            article_msg("y", n, "The blast injured 25 people, police said.", "CNN"),
+        ],
+        [article_msg("z", c, "The fire killed 4 people.", "NPR")],
+    ]
+    fifo, fifo_state = run_fifo(batches)
+    outputs, state = kafka(batches, seed, crash=0.25)
+    assert {k: first_seen(v) for k, v in by_key(outputs).items()} == by_key(fifo)
+    assert state == fifo_state
+    assert list(state[n]["articles"]) == ["m1", "m2", "y"]
+    raised = [o.value for o in fifo if o.topic == "contradictions"]
+    assert [(v["event_id"], sorted(x["article_id"] for x in v["claims"])) for v in raised] == [
+        (c, ["m1", "m2"])
+    ]
+    cid = raised[0]["id"]
+    assert cid not in state[c]["contradictions"] and state[n]["contradictions"][cid]["status"] == "open"
+    assert not any(o.value["type"] == "contradiction_resolved" for o in fifo)
+    # CNN repeats AFP's figure under N: it joins that side of the same alert.
+    extended = [o.value for o in fifo if o.value["type"] == "contradiction_extended"]
+    assert [(e["event_id"], e["contradiction_id"], e["source"]) for e in extended] == [(n, cid, "CNN")]

@@ -5,7 +5,8 @@ State is one JSON-able dict per event (the ``event_claims`` table value)::
     {"articles": {article_id: {"h": content hash, "src": source, "pub": published_at}},
      "slots": {slot: [claim record, ...]},   # stored as a string: see ``_encode``
      "contradictions": {contradiction_id: {"slot", "a": [claim ids], "b": [claim ids],
-                                           "status": "open" | "resolved"}},
+                                           "status": "open" | "resolved",
+                                           "v": [side A's values, side B's]}},
      # only after event merges or splits (see "Merges" and "Splits" below):
      "absorbed": [event ids folded in, or split tokens], "inbox": {event id: its state},
      "pending": [routed messages held back], "handed": [events split off this one]}
@@ -45,6 +46,10 @@ Rules, per new claim ``c`` in slot ``s`` (relations come from ``claims.relate``)
 
 The contradiction id hashes (event id, slot, the two sides' normalised values),
 never claim ids, so the same disagreement has the same id wherever it is computed.
+One disagreement is one alert: an open contradiction moves with its claims when its
+event is merged into another or split off, under the id it was raised with, and
+meeting it again there (same slot, same values on the same sides) adds the claims to
+its sides (:func:`_rejoin`) instead of raising it a second time under the new id.
 
 Merges.  When an article X makes the global stage merge event B into the older A,
 it routes ``merge_out`` to B (``into`` A), then X to A with ``await_merge`` [B].
@@ -55,7 +60,8 @@ articles' claims through the same rules, in B's order, so B's claims that disagr
 with A's are raised under A's id) and is applied.  While X waits for its
 ``merge_in``, every later message for A waits behind it in ``pending``.  B is folded
 at X's place in A's order, whichever arrives first, so the Kafka path emits what
-``replay`` emits (there ``merge_in`` always comes after X).  Redeliveries of either
+``replay`` emits (there ``merge_in`` always comes after X).  ``merge_in`` also carries
+B's open contradictions, which A keeps under their ids.  Redeliveries of either
 message, or of a held message, change nothing.
 
 Splits reuse that machinery.  When the global stage splits articles M off event A
@@ -65,9 +71,10 @@ so a later merge of A into N is awaited on its own).  A answers with a ``merge_i
 for N carrying M's articles and claims under that token, drops them from its state,
 and resolves (``contradiction_resolved``, reason ``split``) each open contradiction
 whose sides now lie in different events; a contradiction among M's claims alone
-leaves with them.  N takes the ``merge_in`` into its inbox even before it has a
-state, and ``split`` folds it in through the same rules (so M's own disagreements are
-raised again under N's id) before anything routed to N after it.  A records N in
+leaves with them, in the ``merge_in``.  N takes the ``merge_in`` into its inbox even
+before it has a state, and ``split`` folds it in through the same rules (M's own
+disagreements meet their carried contradictions and are not raised again) before
+anything routed to N after it.  A records N in
 ``handed``: a ``split_out`` redelivered after its state was written sends nothing.
 """
 
@@ -512,7 +519,11 @@ def _apply(
     if msg.op == "merge_out":
         # Hand the whole claims state to the survivor and delete it here.  Outputs are
         # acknowledged before the deletion is written, so a crash re-sends this one.
-        carried = {"articles": base["articles"], "slots": base["slots"]} if state else None
+        carried = (
+            {"articles": base["articles"], "slots": base["slots"], "contradictions": _open_of(base)}
+            if state
+            else None
+        )
         merge_in = Routed(
             op="merge_in", event_id=msg.into or "", merged_event_id=msg.event_id, absorbed=carried
         )
@@ -543,16 +554,21 @@ def _apply(
     return new, work.outputs
 
 
+def _open_of(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The open contradictions of ``state`` (what a merge hands to the survivor)."""
+    return {cid: k for cid, k in state["contradictions"].items() if k["status"] == "open"}
+
+
 def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, Any] | None, list[Output]]:
     """Hand the moved articles' claims to the new event (``msg.into``) and keep the rest.
 
     An open contradiction whose sides end in different events is resolved (reason
-    ``split``); one whose claims all moved leaves with them (the new event raises it
-    again under its id when it folds them in); one with claims on both sides left here
-    stands, without the moved claims.  The new event is recorded in ``handed``: the
-    hand-over was acknowledged before this state was written, so a redelivery sends
-    nothing more (a re-run on the old state sends the same ``merge_in``, which the new
-    event drops).
+    ``split``); an open one whose claims all moved leaves with them under its id (the
+    new event holds it, and does not raise it again when it folds them in); one with
+    claims on both sides left here stands, without the moved claims.  The new event is
+    recorded in ``handed``: the hand-over was acknowledged before this state was
+    written, so a redelivery sends nothing more (a re-run on the old state sends the
+    same ``merge_in``, which the new event drops).
     """
     target = msg.into or ""
     token = split_token(msg.event_id)
@@ -584,6 +600,7 @@ def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, 
     for aid in carried_articles:
         del work.articles[aid]
     moved_claims = set(by_id)
+    carried_contradictions: dict[str, dict[str, Any]] = {}
     for cid in sorted(work.contradictions):
         k = work.contradictions[cid]
         a_left = [i for i in k["a"] if i not in moved_claims]
@@ -591,7 +608,10 @@ def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, 
         if len(a_left) == len(k["a"]) and len(b_left) == len(k["b"]):
             continue
         if not a_left and not b_left:
-            del work.contradictions[cid]  # it left with the moved articles
+            # It leaves with the moved articles, under its id: the new event holds it open.
+            k = work.contradictions.pop(cid)
+            if k["status"] == "open":
+                carried_contradictions[cid] = k
         elif a_left and b_left:
             work.contradictions[cid] = {**k, "a": a_left, "b": b_left}
         elif k["status"] == "open":
@@ -608,7 +628,7 @@ def _split_out(state: Mapping[str, Any] | None, msg: Routed) -> tuple[dict[str, 
                 claims=claims,
                 new_event_id=target,
             )
-    carried = {"articles": carried_articles, "slots": carried_slots}
+    carried = {"articles": carried_articles, "slots": carried_slots, "contradictions": carried_contradictions}
     merge_in = Routed(op="merge_in", event_id=target, merged_event_id=token, absorbed=carried)
     work.outputs.append(Output(BY_EVENT, target, merge_in.to_json()))
     new = {k: v for k, v in state.items() if k not in ("articles", "slots", "contradictions")}
@@ -737,12 +757,17 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
     """An absorbed event's claims, added as if its articles arrived now, in its order.
 
     The same rules run, so what the absorbed event's claims and this event's
-    disagree on is raised under this event's id (and its own disagreements again).
+    disagree on is raised under this event's id; its own open disagreements come
+    under their ids and are met, not raised again (:func:`_rejoin`).
     Claims of one article are compared only within their slot, so taking an
     article's claims slot by slot (each slot in its stored order) only orders outputs.
     """
     if not absorbed:
         return
+    # Its open contradictions come under their own ids: folding its claims in meets the
+    # same disagreements again, and they are not raised a second time (``_rejoin``).
+    for cid, k in sorted((absorbed.get("contradictions") or {}).items()):
+        work.contradictions.setdefault(cid, k)
     articles = absorbed["articles"]
     by_article: dict[str, list[dict[str, Any]]] = {aid: [] for aid in articles}
     for slot in sorted(absorbed["slots"]):
@@ -1299,6 +1324,8 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
     cid = stable_id("ctr", work.event_id, slot, first, second)
     if cid in work.contradictions:
         return
+    if _rejoin(work, slot, rec, others, key_a=key_a, key_b=key_b):
+        return
     # One source against itself, in one voice: a source quoting two named people who
     # disagree ("12, spokesman John Reed said" / "15, according to Dr Anna Cole") reports
     # their disagreement, it does not contradict itself.
@@ -1308,6 +1335,7 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
         "a": [rec["id"]],
         "b": [r["id"] for r in others],
         "status": "open",
+        "v": [key_a, key_b],
     }
     claim = work.claim(rec)
     other = work.claim(others[0])
@@ -1335,6 +1363,60 @@ def _open_contradiction(work: _Work, slot: str, rec: dict[str, Any], others: lis
         "self_contradiction": self_,
     }
     work.outputs.append(Output("contradictions", work.event_id, value))
+
+
+def _rejoin(
+    work: _Work,
+    slot: str,
+    rec: Mapping[str, Any],
+    others: Sequence[Mapping[str, Any]],
+    *,
+    key_a: list[str],
+    key_b: list[str],
+) -> bool:
+    """The disagreement is one an absorbed or split-off event already raised and still
+    holds open (carried here under its own id, see :func:`_fold`): the claims join its
+    sides, a source new to a side is announced (``contradiction_extended``), and no second
+    alert is raised.  True when there was one."""
+    for cid in sorted(work.contradictions):
+        k = work.contradictions[cid]
+        if k["status"] != "open" or k["slot"] != slot or "v" not in k:
+            continue
+        if k["v"] == [key_a, key_b]:
+            sides = (("a", [rec]), ("b", list(others)))
+        elif k["v"] == [key_b, key_a]:
+            sides = (("b", [rec]), ("a", list(others)))
+        else:
+            continue
+        for side, recs in sides:
+            for r in recs:
+                if r["id"] in work.contradictions[cid][side]:
+                    continue
+                known = {_source_of(work, i) for i in work.contradictions[cid][side]}
+                work.contradictions[cid] = {
+                    **work.contradictions[cid],
+                    side: [*work.contradictions[cid][side], r["id"]],
+                }
+                if r["source"] not in known:
+                    work.outputs.append(
+                        update(
+                            "contradiction_extended",
+                            work.event_id,
+                            [cid, r["id"]],
+                            event_id=work.event_id,
+                            contradiction_id=cid,
+                            source=r["source"],
+                            slot=slot,
+                            claims=[_public(r, side)],
+                        )
+                    )
+        return True
+    return False
+
+
+def _source_of(work: _Work, claim_id: str) -> str | None:
+    rec = _find(work, claim_id)
+    return None if rec is None else rec["source"]
 
 
 def _subject_phrase(claim: Claim) -> str:
