@@ -480,8 +480,8 @@ def test_a_disagreement_the_absorbed_event_raised_is_not_raised_again(seed: int)
     a, b = "ev-a", "ev-b"
     batches = [
         [article_msg("a1", a, "The fire killed 4 people and injured 15.", "AP")],
-        [article_msg("b1", b, "The fire injured 15 people.", "AFP")],
-        [article_msg("b2", b, "The fire injured 12 people.", "Reuters")],
+        [article_msg("b1", b, "The fire injured 15 people and 200 people were evacuated.", "AFP")],
+        [article_msg("b2", b, "The fire injured 12 people and 200 people were evacuated.", "Reuters")],
         [Routed("merge_out", b, into=a), article_msg("x", a, "The fire killed 4 people.", "BBC", (b,))],
         [article_msg("z", a, "The fire injured 12 people, officials said.", "NPR")],
     ]
@@ -501,6 +501,16 @@ def test_a_disagreement_the_absorbed_event_raised_is_not_raised_again(seed: int)
         (a, cid, "AP"),
         (a, cid, "NPR"),
     ]
+    # What B said of its own claims is not said again under A; what relates them to A's is.
+    claim_updates = [
+        (o.value["type"], sorted(c["article_id"] for c in o.value["claims"]))
+        for o in fifo
+        if o.key == a and o.value["type"].startswith("claim_")
+    ]
+    assert not [u for u in claim_updates if set(u[1]) <= {"b1", "b2"}]
+    assert ("claim_corroborated", ["a1", "b1"]) in claim_updates
+    said_under_b = [o.value["type"] for o in fifo if o.key == b and o.value["type"].startswith("claim_")]
+    assert said_under_b == ["claim_added", "claim_added", "claim_corroborated"]
     # The hand-over carries it, and fits the routed schema.
     schema = orjson.loads((ROOT / "schemas" / "routed.schema.json").read_bytes())
     merge_in = reconcile(fifo_state_before_merge(batches, b), Routed("merge_out", b, into=a))[1][0]

@@ -393,6 +393,9 @@ class _Work:
     main: dict[str, list[Claim]] | None = None
     #: The article being applied: its claims, all known before the first is compared.
     incoming: tuple[str, Sequence[Claim]] | None = None
+    #: While an absorbed event is folded in: its articles, whose claim updates among
+    #: themselves were said already under the event that held them.
+    folding: frozenset[str] = frozenset()
 
     def state(self) -> dict[str, Any]:
         return {"articles": self.articles, "slots": self.slots, "contradictions": self.contradictions}
@@ -758,7 +761,8 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
 
     The same rules run, so what the absorbed event's claims and this event's
     disagree on is raised under this event's id; its own open disagreements come
-    under their ids and are met, not raised again (:func:`_rejoin`).
+    under their ids and are met, not raised again (:func:`_rejoin`), and the claim
+    updates it made among its own claims are not repeated (:func:`_said_before`).
     Claims of one article are compared only within their slot, so taking an
     article's claims slot by slot (each slot in its stored order) only orders outputs.
     """
@@ -774,6 +778,7 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
         for blob in absorbed["slots"][slot]:
             rec = _decode(blob, articles)
             by_article[rec["article_id"]].append(rec)
+    work.folding = frozenset(articles)
     for aid, meta in articles.items():
         if aid in work.articles:
             continue  # an article belongs to one event; a copy here is the newer version
@@ -783,6 +788,7 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
         _withdraw_told_as_other(work, aid, work.incoming[1])
         for rec in by_article[aid]:
             _add_claim(work, rec)
+    work.folding = frozenset()
 
 
 # --------------------------------------------------------------------------- records
@@ -962,8 +968,16 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
         work.append(slot, rec)
 
 
+def _said_before(work: _Work, recs: Sequence[Mapping[str, Any]]) -> bool:
+    """An update relating only claims of the event being folded in: the event that held
+    them said it already, and a consumer moves what it said along with the event."""
+    return bool(work.folding) and all(r["article_id"] in work.folding for r in recs)
+
+
 def _claim_update(work: _Work, type_: str, slot: str, recs: list[dict[str, Any]]) -> None:
     """An update about the last claim of ``recs`` (earlier ones are what it relates to)."""
+    if _said_before(work, recs):
+        return
     work.outputs.append(
         update(
             type_,
@@ -1039,6 +1053,8 @@ def _compatible_groups(work: _Work, recs: list[dict[str, Any]]) -> list[list[dic
 
 
 def _superseded(work: _Work, slot: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+    if _said_before(work, [old, new]):
+        return
     work.outputs.append(
         update(
             "claim_superseded",
