@@ -43,6 +43,9 @@ DURATIONS = [
     ("Putin accepted a 30-day ceasefire.", "ceasefire", (43200.0, 43200.0, False, False)),
     ("Russia agreed to a 30-day pause on strikes.", "ceasefire", (43200.0, 43200.0, False, False)),
     ("The conversation lasted up to two hours.", "call", (0.0, 120.0, False, False)),
+    # A surgery is an operation: one subject, so one disagreement is one alert.
+    ("The surgery lasted 14 hours.", "operation", (840.0, 840.0, False, False)),
+    ("Surgeons finished the 17-hour operation on Tuesday.", "operation", (1020.0, 1020.0, False, False)),
 ]
 
 

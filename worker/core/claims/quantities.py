@@ -96,7 +96,7 @@ _SUBJECT_MAP: dict[str, str] = {
     "stop attacks": "ceasefire", "stop strikes": "ceasefire", "summit": "meeting",
     "prison term": "sentence", "jail term": "sentence", "jail": "sentence", "prison": "sentence",
     "rehabilitation": "rehab", "probe": "investigation", "blaze": "fire", "bout": "fight",
-    "pursuit": "chase", "standoff": "siege",
+    "pursuit": "chase", "standoff": "siege", "surgery": "operation",
 }  # fmt: skip
 _SUBJECT_WORD = re.compile(rf"\b(?:{_COMM}|{_CEASEFIRE}|{_OTHER_SUBJECTS})\b", re.IGNORECASE)
 #: The same words as a prefix tree over the lower-cased sentence: a case-insensitive alternation
