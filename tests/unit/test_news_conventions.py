@@ -7,6 +7,8 @@ but general news is full of them.  Each test also keeps a real disagreement rais
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tests.unit.one_event import contradictions
@@ -144,8 +146,23 @@ QUAKE_ROSE_15 = (
 def test_a_toll_that_rose_supersedes_a_lower_one_in_either_order() -> None:
     assert _contradictions(QUAKE_12, QUAKE_ROSE_15) == []
     assert _contradictions(QUAKE_ROSE_15, QUAKE_12) == []
+
+
+def test_a_toll_told_as_rising_is_no_rival_to_a_higher_count_unless_that_came_first() -> None:
+    """A toll that "rose to 15" was still growing: a report of 20 is a later count, not a
+    disagreement, unless the dates show the 20 was reported first."""
     higher = "Quake kills 20\nAn earthquake killed 20 people in Turkey on Monday, officials said.\n"
-    assert len(_contradictions(higher, QUAKE_ROSE_15)) == 1  # grown to less than another's count
+    assert _contradictions(higher, QUAKE_ROSE_15) == []
+    assert _contradictions(QUAKE_ROSE_15, higher) == []
+    # Published two days apart, the 20 first: the toll that "rose to" 15 later disputes it.
+    first = replace(_art("0", higher), published_at="2024-07-08T10:00:00Z")
+    later = replace(_art("1", QUAKE_ROSE_15), published_at="2024-07-10T10:00:00Z")
+    assert len(contradictions([first, later])) == 1
+    assert len(contradictions([later, first])) == 1
+    # The other way round, the 20 is the later count.
+    assert contradictions([replace(first, published_at="2024-07-12T10:00:00Z"), later]) == []
+    # Not a toll told as grown: two counts still disagree.
+    assert len(_contradictions(higher, QUAKE_12)) == 1
 
 
 def test_a_running_total_now_is_not_a_rival_count() -> None:

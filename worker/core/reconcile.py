@@ -1261,6 +1261,9 @@ def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
 
     "Later" comes from the two articles' reference times (``published_at``, else a
     dateline or a date in the text); without both, arrival order alone is not evidence.
+    A count told as grown ("the toll rose to 15") is the latest at its writing, and still
+    growing: a lower count is older, and a higher one later unless its report is known to
+    be the earlier.
     Fixed facts (an age at death, a score, a magnitude, a duration) are never evolving.
     """
     old_claim = old["claim"]
@@ -1271,6 +1274,15 @@ def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
         return _low(new["claim"]["value"]) >= _low(old_claim["value"])
     old_ref = reference_of(work.articles, old["article_id"])
     new_ref = reference_of(work.articles, new["article_id"])
+    if (
+        evolving
+        and RISEN in (old_claim.get("hedges") or ())
+        and _low(new["claim"]["value"]) > _high(old_claim["value"])
+        and not ordered(new_ref, old_ref, work.config.order_gap_s)
+    ):
+        # ... and was still growing when it was written: a higher count, unless its report
+        # is known to be the earlier one, is a later count, not a rival one
+        return True
     if not ordered(old_ref, new_ref, work.config.order_gap_s):
         return False
     if PRELIMINARY_HEDGES.intersection(old_claim.get("hedges") or ()):
@@ -1278,6 +1290,11 @@ def _supersedes(work: _Work, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
     if evolving:
         return _low(new["claim"]["value"]) >= _low(old_claim["value"])
     return False
+
+
+def _high(value: Mapping[str, Any]) -> float:
+    hi = value.get("hi")
+    return float(hi) if isinstance(hi, int | float) else float("inf")
 
 
 def _low(value: Mapping[str, Any]) -> float:
