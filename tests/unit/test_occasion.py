@@ -494,3 +494,61 @@ def test_a_report_that_gave_the_first_count_is_not_contradicted_by_the_revision(
     assert _run(first, update) == []
     plain = _art("p", "Park shooting update\nA gunman wounded eight people at a park on Saturday.\n")
     assert [c["slot"] for c in _run(first, plain)] == ["event|injured"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "kind"),
+    [
+        # The headline numbers the main happening: "the seventh game" is that game.
+        (
+            "Dunav win title in Game 7 thriller\nDunav won 87-84 in the deciding seventh game on Sunday.\n",
+            "87-84",
+            "main",
+        ),
+        (
+            "Coquimbo quake: second death confirmed\nAuthorities confirmed a second death from "
+            "Friday's magnitude 6.5 earthquake in Chile.\n",
+            "magnitude 6.5",
+            "main",
+        ),
+        # Without it, an ordinal still names another one of the series.
+        (
+            "Dunav win the title\nDunav won 87-84 on Sunday. They lost 80-71 in the sixth game on Friday.\n",
+            "80-71",
+            "other_incident",
+        ),
+        # A comparison with the past after the figure ranks it; it does not date it.
+        (
+            "Dunav win the title\n"
+            "Dunav beat Posavina 88-84 on Sunday, winning their first title since 2016.\n",
+            "88-84",
+            "main",
+        ),
+        (
+            "Bomb kills 30 in Kabul\n"
+            "A bomb killed 30 people in Kabul on Monday, the deadliest attack since 2004.\n",
+            "killed 30",
+            "main",
+        ),
+        # Before the figure, or a span that runs since then, it still does.
+        (
+            "Kabul violence\nSince 2004, 300 people have died in bombings in Kabul, police said on Monday.\n",
+            "300",
+            "not main",
+        ),
+        (
+            "Kabul violence\n"
+            "A bomb killed 30 people on Monday; 12 have died since the fighting began in 2019.\n",
+            "12",
+            "not main",
+        ),
+    ],
+)
+def test_a_number_the_headline_gives_or_a_ranking_after_the_figure_keeps_it_main(
+    text: str, figure: str, kind: str
+) -> None:
+    (claim,) = [c for c in extract_claims(_art("t", text)) if figure in c.raw]
+    if kind == "not main":
+        assert claim.occasion.kind != "main"
+    else:
+        assert claim.occasion.kind == kind

@@ -32,11 +32,13 @@ this order (the first that applies wins):
   the reference year (``earlier``); "since", "so far this year", "in the past", "the
   worst since", "in history", "on record", "ever", "previous", "the last major", and a
   figure first given and since superseded ("had initially said 11 were wounded",
-  "earlier reported seven deaths") (``background``); a relative clause takes the time
+  "earlier reported seven deaths") (``background``), but not a ranking against the past
+  after the figure ("killed 30, the deadliest since 2004"); a relative clause takes the time
   of what it names ("the 2019 shooting that killed three", "a rampage two years ago
   that left two dead", "three years after a fire that killed five");
 * **ordinals and series** — "the first blast", "a second attack", "another fire", "an
-  aftershock", "a separate/similar incident": ``other_incident`` keyed by the ordinal;
+  aftershock", "a separate/similar incident": ``other_incident`` keyed by the ordinal,
+  unless the headline gives the main happening that number ("Game 7");
   deeper in the article, an indefinite trigger ("a fire killed three …") introduces
   another happening too;
 * **parts** — "of them", "of whom", "among them", "among the", "including", "one of"
@@ -208,6 +210,20 @@ _ORDINAL = re.compile(
     r"separate|similar|earlier|later|next|previous|2nd|3rd|4th|5th)\s(?P<what>[\w-]+)(?:\s(?P<what2>[\w-]+))?"
 )
 _SERIES_ALWAYS = re.compile(r"\baftershocks?\b")
+#: An ordinal's number, to find it in the headline however it is written ("Game 7").
+_ORDINAL_NUMBER = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+    "ninth": 9, "tenth": 10, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
+}  # fmt: skip
+#: A comparison with the past that follows the figure it ranks: "killed 30, the deadliest
+#: attack since 2004", "winning the club's first title since 2016".  It says how this
+#: happening compares, not when the figure was (a "since" that starts a span, "12 have died
+#: since the fighting began", is not one).
+_RANKED_SINCE = re.compile(
+    r"\b(?:first|only|worst|best|deadliest|biggest|largest|highest|lowest|strongest|heaviest|"
+    r"most|fewest|longest|shortest|hottest|coldest|wettest|driest)\s(?:[\w'’-]+\s){0,4}?since\s"
+    r"(?:(?:early|mid|late)[\s-])?(?:(?:19|20)\d\d|the\s(?:19|20)\d0s|records\sbegan|\w+\s(?:19|20)\d\d)\b"
+)
 _POSSESSIVE_BEFORE = re.compile(r"(?:['’]s|\b(?:its|their|his|her|our))\s$")
 #: Nouns besides the triggers that an ordinal makes another one of: "the second victim".
 _SERIES_NOUNS = frozenset(
@@ -490,6 +506,33 @@ def _main_person(text: str) -> tuple[str | None, str | None]:
     return key, given
 
 
+def _unranked(clause: str, base: int, end: int) -> str:
+    """``clause`` with the comparisons with the past that follow the figure (ending at
+    ``end``, the clause starting at ``base``) blanked out (:data:`_RANKED_SINCE`)."""
+    if "since" not in clause:
+        return clause
+    for m in _RANKED_SINCE.finditer(clause):
+        if m.start() + base >= end:
+            clause = clause[: m.start()] + " " * (m.end() - m.start()) + clause[m.end() :]
+    return clause
+
+
+def _headline_numbers(title: str, ordinal: str, what: str) -> bool:
+    """The headline gives the main happening this number in the series: "seventh game"
+    in a report headlined "... in Game 7 thriller" is that game, not another one."""
+    n = _ORDINAL_NUMBER.get(ordinal)
+    if n is None:
+        return False
+    noun = re.escape(what.rstrip("s"))
+    words = "|".join(re.escape(w) for w, k in _ORDINAL_NUMBER.items() if k == n)
+    return (
+        re.search(
+            rf"\b{noun}s?\s(?:no\.\s?)?{n}\b|\b(?:{words}|{n}(?:st|nd|rd|th))\s{noun}s?\b", title.lower()
+        )
+        is not None
+    )
+
+
 def _clause(low: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding [start, end), cut at this module's breaks (commas only before a
     conjunction: "Robert Buckley, 32, fell" is one clause)."""
@@ -576,6 +619,7 @@ def occasion_of(
         return Occasion("total", cue=m.group().strip())
     if frame_key:
         return Occasion("earlier", frame_key, cue=frame_key)
+    clause = _unranked(clause, lo, f.end)
     for text, base in ((clause, lo), (antecedent, anchor_lo)):
         m = _search_outside(_YEAR, text, base, f.start, f.end)
         if m and (main.ref_year is None or int(m.group()) != main.ref_year) and not _is_ref_date(m, text):
@@ -595,6 +639,8 @@ def occasion_of(
             if what in _CLASS_OF or what in _SERIES_NOUNS:
                 if what == "time" and m.group("ord") == "first":
                     break  # "for the first time": not a series
+                if _headline_numbers(main.parts[0], m.group("ord"), what):
+                    break  # "Game 7" in the headline: "the seventh game" is this one
                 return Occasion("other_incident", m.group("ord"), cue=m.group())
     m = _OF_ACTIVITY.match(low, f.end) if f.kind == "duration" else None
     if m and m.group("what") != f.subject and _CLASS_OF.get(m.group("what")) != _CLASS_OF.get(f.subject, ""):
