@@ -50,12 +50,17 @@ def test_office_stages_are_one_office() -> None:
     assert relate(elect, sworn) != "conflict"
 
 
+#: One day for every report: dated reports are compared without other shared facts.
+DAY = "2024-07-08T10:00:00Z"
+
+
 def routed(aid: str, text: str) -> Routed:
     return Routed(
         op="article",
         event_id="ev",
         article_id=aid,
         source=aid,
+        published_at=DAY,
         content_hash=aid,
         claims=tuple(extract_claims(Article(id=aid, text=text))),
     )

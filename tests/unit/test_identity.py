@@ -531,7 +531,8 @@ def _quake(aid: str, source: str, day: str, killed: int, office: str) -> Article
         source=source,
         title="Earthquake hits Zagros foothills",
         text="Earthquake hits Zagros foothills\n"
-        f"A strong earthquake killed {killed} people in the Zagros foothills on {day}, officials said "
+        f"A strong magnitude 5.9 earthquake killed {killed} people in the Zagros foothills on {day}, "
+        "officials said "
         "on Monday. Rescue teams searched collapsed homes through the night.\n"
         f"{office} Reza Karimi said most houses were made of mud brick.",
     )
@@ -696,6 +697,7 @@ def test_a_follow_up_a_day_and_a_half_later_joins_its_story() -> None:
 ROOF_OLD = Article(
     id="r1",
     source="afp",
+    published_at="2024-03-04T16:00:00Z",
     title="Depot roof collapse kills four in Lyon",
     text="Depot roof collapse kills four in Lyon\nThe roof of a storage depot collapsed in Lyon on Monday, "
     "killing four workers and injuring nine, firefighters said.",
@@ -770,6 +772,7 @@ BAN_ONE_YEAR = Article(
 BAN_EIGHT_YEARS = Article(
     id="b2",
     source="courier",
+    published_at="2023-05-09T12:00:00Z",
     title="Okoro handed eight-year doping ban",
     text="Okoro handed eight-year doping ban\nThe athletics integrity unit banned sprinter Ade Okoro for "
     "eight years on Tuesday for a second doping offence.",
@@ -812,3 +815,31 @@ def test_a_figure_a_third_report_gives_to_an_earlier_happening_is_not_compared()
     relative = _ban_coach("", when="last year")
     assert [c.occasion.key for c in ingest(relative).claims if c.subject == "ban"] == ["last year"]
     assert len(contradictions([BAN_ONE_YEAR, relative, BAN_EIGHT_YEARS])) == 1
+
+
+def _strike(aid: str, source: str, hours: str, extra: str = "", published_at: str | None = None) -> Article:
+    return Article(
+        id=aid,
+        source=source,
+        published_at=published_at,
+        title="Pilots at Aurora Air walk out",
+        text=f"Pilots at Aurora Air walk out\nPilots at Aurora Air began a {hours} strike, grounding flights "
+        f"out of Lisbon, their union said.{extra}",
+    )
+
+
+def test_two_undated_reports_sharing_no_fact_compare_no_figure_of_the_happening() -> None:
+    """Two undated reports of a pilots' strike, "48-hour" against "24-hour": nothing but
+    their words says they tell one strike (an airline's pilots strike more than once, and
+    two strikes word alike).  A fact they agree on (the pickets arrested), or a date on
+    either, says they do."""
+    long, short = _strike("s1", "wire", "48-hour"), _strike("s2", "daily", "24-hour")
+    assert contradictions([long, short]) == []
+    assert contradictions([short, long]) == []
+    arrests = " Police arrested 12 pickets."
+    (ctr,) = contradictions(
+        [_strike("s1", "wire", "48-hour", arrests), _strike("s2", "daily", "24-hour", arrests)]
+    )
+    assert ctr["slot"] == "strike|duration"
+    dated = _strike("s2", "daily", "24-hour", published_at="2025-03-03T08:00:00Z")
+    assert [c["slot"] for c in contradictions([long, dated])] == ["strike|duration"]

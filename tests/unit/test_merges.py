@@ -322,11 +322,13 @@ def test_two_events_absorbed_at_once_are_folded_in_the_correlators_order() -> No
 
 
 def article_msg(aid: str, event: str, text: str, source: str, await_merge: tuple[str, ...] = ()) -> Routed:
+    """An article message of one day (dated reports are compared without other shared facts)."""
     return Routed(
         op="article",
         event_id=event,
         article_id=aid,
         source=source,
+        published_at="2024-07-08T10:00:00Z",
         content_hash=f"h-{aid}",
         claims=tuple(extract_claims(Article(id=aid, text=text))),
         await_merge=await_merge,

@@ -52,7 +52,15 @@ def test_claim_json_without_occasion_is_main() -> None:
 
 
 def _article(aid: str, claim: Claim) -> Routed:
-    return Routed(op="article", event_id="ev", article_id=aid, source=aid, content_hash=aid, claims=(claim,))
+    return Routed(
+        op="article",
+        event_id="ev",
+        article_id=aid,
+        source=aid,
+        published_at="2024-07-08T10:00:00Z",
+        content_hash=aid,
+        claims=(claim,),
+    )
 
 
 def test_uncertain_claims_are_recorded_but_never_compared() -> None:

@@ -20,7 +20,7 @@ def routed(
     text: str,
     *,
     source: str | None = None,
-    published_at: str | None = None,
+    published_at: str | None = "2024-07-08T10:00:00Z",
     op: str = "article",
     duplicate_of: str | None = None,
 ) -> Routed:

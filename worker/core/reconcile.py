@@ -902,6 +902,10 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
             and not other_days(work, r, rec, claim)
             and not told_apart(work, r["article_id"], rec["article_id"])
         ]
+    if conflicts:
+        # Nothing but their grouping says two undated reports tell one happening unless they
+        # agree on some other fact: look-alike happenings are grouped on words alone.
+        conflicts = [r for r in conflicts if anchored(work, r["article_id"], rec["article_id"], slot)]
 
     # An evolving figure in reports far enough apart in time: the later one revises the
     # earlier, whichever arrived first (a late-arriving older report is already outdated).
@@ -1143,6 +1147,46 @@ def _tells_as_other(work: _Work, teller: str, told: str) -> bool:
             ):
                 return True
     return False
+
+
+def anchored(work: _Work, a: str, b: str, slot: str) -> bool:
+    """Something besides their grouping says reports ``a`` and ``b`` tell one happening
+    (see "Two undated reports" in docs/architecture.md): one of them is dated (the date
+    rules above then keep reports of other times apart), or they agree on another fact
+    (a toll, a person's office, a date), compared as any two claims of a slot are.
+
+    Two undated reports that share no fact are grouped on their words alone, and
+    look-alike happenings (two strikes at one airline, two surgeries by one team) word
+    alike: their figures are not compared.  A person's figures (an age, an office) are
+    the named person's, whichever happening each report tells of."""
+    if a == b or slot.startswith(_PERSON):
+        return True  # a named person is one person: their age or office needs no happening
+    if reference_of(work.articles, a) is not None or reference_of(work.articles, b) is not None:
+        return True
+    mine: dict[str, list[Claim]] = {}
+    for c in _comparable_of(work, a):
+        if c.slot != slot:
+            mine.setdefault(c.slot, []).append(c)
+    return any(
+        claimlib.relate(other, c) in _AGREE for c in _comparable_of(work, b) for other in mine.get(c.slot, ())
+    )
+
+
+#: Relations of two claims that agree on a fact (one may be the more precise).
+_AGREE = frozenset({"same", "refines", "generalizes"})
+
+
+def _comparable_of(work: _Work, article_id: str) -> list[Claim]:
+    if work.incoming is not None and work.incoming[0] == article_id:
+        return [c for c in work.incoming[1] if c.occasion.comparable]
+    out = []
+    for slot in sorted(work.slots):
+        for rec in work.records(slot):
+            if rec["article_id"] == article_id:
+                claim = work.claim(rec)
+                if claim.occasion.comparable:
+                    out.append(claim)
+    return out
 
 
 def _main_of(work: _Work, article_id: str) -> list[Claim]:
