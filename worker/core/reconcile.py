@@ -937,21 +937,7 @@ def _add_claim(work: _Work, rec: dict[str, Any]) -> None:
             continue
         joined, opposite = (side_a, side_b) if join == "a" else (side_b, side_a)
         covered.update(r["id"] for r in opposite)
-        new_source = rec["source"] not in {r["source"] for r in joined}
-        work.contradictions[cid] = {**k, join: [*k[join], rec["id"]]}
-        if new_source:
-            work.outputs.append(
-                update(
-                    "contradiction_extended",
-                    work.event_id,
-                    [cid, rec["id"]],
-                    event_id=work.event_id,
-                    contradiction_id=cid,
-                    source=rec["source"],
-                    slot=slot,
-                    claims=[_public(rec, join)],
-                )
-            )
+        _extend(work, cid, join, rec, announce=rec["source"] not in {r["source"] for r in joined})
 
     remaining = [r for r in conflicts if r["id"] not in covered]
     for group in _compatible_groups(work, remaining):
@@ -1470,25 +1456,29 @@ def _rejoin(
                 if r["id"] in work.contradictions[cid][side]:
                     continue
                 known = {_source_of(work, i) for i in work.contradictions[cid][side]}
-                work.contradictions[cid] = {
-                    **work.contradictions[cid],
-                    side: [*work.contradictions[cid][side], r["id"]],
-                }
-                if r["source"] not in known:
-                    work.outputs.append(
-                        update(
-                            "contradiction_extended",
-                            work.event_id,
-                            [cid, r["id"]],
-                            event_id=work.event_id,
-                            contradiction_id=cid,
-                            source=r["source"],
-                            slot=slot,
-                            claims=[_public(r, side)],
-                        )
-                    )
+                _extend(work, cid, side, r, announce=r["source"] not in known)
         return True
     return False
+
+
+def _extend(work: _Work, cid: str, side: str, rec: Mapping[str, Any], *, announce: bool) -> None:
+    """Add ``rec`` to ``side`` of contradiction ``cid``; ``contradiction_extended`` when
+    ``announce`` (its source is new to that side)."""
+    k = work.contradictions[cid]
+    work.contradictions[cid] = {**k, side: [*k[side], rec["id"]]}
+    if announce:
+        work.outputs.append(
+            update(
+                "contradiction_extended",
+                work.event_id,
+                [cid, rec["id"]],
+                event_id=work.event_id,
+                contradiction_id=cid,
+                source=rec["source"],
+                slot=k["slot"],
+                claims=[_public(rec, side)],
+            )
+        )
 
 
 def _source_of(work: _Work, claim_id: str) -> str | None:
