@@ -468,6 +468,7 @@ def test_replay_reads_the_merge_threshold_from_the_environment(
 
 def article_json(article: Article) -> dict[str, Any]:
     out = {"id": article.id, "title": article.title, "text": article.text}
+    out |= {"published_at": article.published_at} if article.published_at else {}
     return out | ({"source": article.source} if article.source else {})
 
 
