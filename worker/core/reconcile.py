@@ -391,6 +391,8 @@ class _Work:
     elsewhere: dict[str, list[Claim]] | None = None
     #: article id -> its main-occasion claims of the happening (``told_apart``)
     main: dict[str, list[Claim]] | None = None
+    #: article id -> its claims of any comparable occasion (``anchored``)
+    comparable: dict[str, list[Claim]] | None = None
     #: The article being applied: its claims, all known before the first is compared.
     incoming: tuple[str, Sequence[Claim]] | None = None
     #: While an absorbed event is folded in: its articles, whose claim updates among
@@ -744,7 +746,7 @@ def _apply_article(work: _Work, msg: Routed) -> None:
         meta["sig"] = dict(msg.signature)
     work.articles[msg.article_id] = meta
     work.incoming = (msg.article_id, msg.claims)
-    work.elsewhere = work.main = None
+    work.elsewhere = work.main = work.comparable = None
     _withdraw_told_as_other(work, msg.article_id, msg.claims)
     seen: set[tuple[str, str]] = set()
     for claim in msg.claims:
@@ -784,7 +786,7 @@ def _fold(work: _Work, absorbed: Mapping[str, Any] | None) -> None:
             continue  # an article belongs to one event; a copy here is the newer version
         work.articles[aid] = meta
         work.incoming = (aid, [work.claim(rec) for rec in by_article[aid]])
-        work.elsewhere = work.main = None
+        work.elsewhere = work.main = work.comparable = None
         _withdraw_told_as_other(work, aid, work.incoming[1])
         for rec in by_article[aid]:
             _add_claim(work, rec)
@@ -1163,16 +1165,18 @@ _AGREE = frozenset({"same", "refines", "generalizes"})
 
 
 def _comparable_of(work: _Work, article_id: str) -> list[Claim]:
+    """An article's claims of a comparable occasion (the incoming article's from its
+    message, a stored one's from the slots, indexed once per call as :func:`_main_of`)."""
     if work.incoming is not None and work.incoming[0] == article_id:
         return [c for c in work.incoming[1] if c.occasion.comparable]
-    out = []
-    for slot in sorted(work.slots):
-        for rec in work.records(slot):
-            if rec["article_id"] == article_id:
+    if work.comparable is None:
+        work.comparable = {}
+        for slot in sorted(work.slots):
+            for rec in work.records(slot):
                 claim = work.claim(rec)
                 if claim.occasion.comparable:
-                    out.append(claim)
-    return out
+                    work.comparable.setdefault(rec["article_id"], []).append(claim)
+    return work.comparable.get(article_id, [])
 
 
 def _main_of(work: _Work, article_id: str) -> list[Claim]:
